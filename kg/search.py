@@ -69,7 +69,7 @@ class SearchIndex:
 
     @classmethod
     def build(cls, graph: Graph, types_graph: Graph | None = None) -> SearchIndex:
-        """Index the labels in *graph*; hits list their types as found in *types_graph* (e.g. asserted only)."""
+        """Index the labels in *graph*; hits list their types as found in *types_graph* (e.g. asserted)."""
         entries: list[_Entry] = []
         seen: set[tuple[URIRef, str, int]] = set()
         for rank, (prop, _name) in enumerate(FIELDS):
@@ -88,31 +88,37 @@ class SearchIndex:
         return cls(graph, entries, types_graph)
 
     def search(self, q: str, limit: int = 50) -> tuple[Hit, ...]:
-        """Entities whose labels match *q* (case-insensitive), best first, one hit per entity."""
+        """Entities whose labels match *q* (case-insensitive), best first, one hit per entity.
+
+        Ranked by match kind (exact, prefix, word, contains); among word matches, whole words before word
+        prefixes; then shorter (more specific) labels, preferred before alternative labels, alphabetically.
+        """
         query = " ".join(q.split()).casefold()
         if not query:
             return ()
         tokens = tuple(_WORD.findall(query))
-        best: dict[URIRef, tuple[int, int, str, _Entry]] = {}
+        best: dict[URIRef, tuple[tuple[int, int, int, int, str], _Entry]] = {}
         for entry in self._entries:
             rank = _rank(entry, query, tokens)
             if rank is None:
                 continue
-            key = (rank, entry.field_rank, entry.original.casefold(), entry)
+            partial = sum(1 for t in tokens if t not in entry.words) if rank == WORD else 0
+            key = (rank, partial, len(entry.text), entry.field_rank, entry.text)
             current = best.get(entry.iri)
-            if current is None or key[:3] < current[:3]:
-                best[entry.iri] = key
-        ordered = sorted(best.items(), key=lambda item: (item[1][0], item[1][1], _display(self._graph, item[0])))
-        return tuple(self._hit(iri, key) for iri, key in ordered[: max(limit, 0)])
+            if current is None or key < current[0]:
+                best[entry.iri] = (key, entry)
+        ordered = sorted(best.items(), key=lambda item: item[1][0])
+        return tuple(self._hit(iri, key[0], entry) for iri, (key, entry) in ordered[: max(limit, 0)])
 
-    def _hit(self, iri: URIRef, key: tuple[int, int, str, _Entry]) -> Hit:
-        rank, field_rank, _folded, entry = key
-        types = sorted({label(self._graph, t) for t in self._types.objects(iri, RDF.type) if isinstance(t, URIRef)})
+    def _hit(self, iri: URIRef, rank: int, entry: _Entry) -> Hit:
+        types = sorted(
+            {label(self._graph, t) for t in self._types.objects(iri, RDF.type) if isinstance(t, URIRef)}
+        )
         return Hit(
             iri=str(iri),
-            label=_display(self._graph, iri),
+            label=label(self._graph, iri),
             matched=entry.original,
-            field=FIELDS[field_rank][1],
+            field=FIELDS[entry.field_rank][1],
             match=MATCH_NAMES[rank],
             types=tuple(types),
         )
@@ -128,10 +134,6 @@ def _rank(entry: _Entry, query: str, tokens: tuple[str, ...]) -> int | None:
     if len(query) >= 3 and query in entry.text:
         return CONTAINS
     return None
-
-
-def _display(graph: Graph, iri: URIRef) -> str:
-    return label(graph, iri)
 
 
 def search(kg: Any, q: str, limit: int = 50) -> tuple[Hit, ...]:

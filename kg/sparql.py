@@ -1,93 +1,175 @@
-"""Run SPARQL queries under guards (API first version; hardening in progress)."""
+"""Run SPARQL queries over the knowledge graph under the guards of issue 5.
+
+``prepare`` parses and checks a query once (see kg.guard). ``execute`` evaluates it in a sandboxed child process
+(see kg.sandbox) with a time limit and a row cap, over the locally held graphs only:
+
+- no dataset description: the default graph is ``kg.union``; ``GRAPH ?g`` ranges over ``kg.dataset``'s named graphs;
+- ``default_graph_uris``/``named_graph_uris`` (SPARQL protocol), or else the query's FROM / FROM NAMED, choose
+  among the locally held graphs: the default graph is the merge of the chosen graphs, and an IRI not held locally
+  is an empty graph — nothing is ever fetched or read from disk.
+
+Untrusted text should be passed to ``execute`` as a string: it is then parsed inside the child, under the time
+limit. ``prepare`` parses in the calling process (for stored queries, parsed once at start-up).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import logging
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
+from itertools import islice
 from typing import Any
 
-from rdflib import Graph
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
+from rdflib import Dataset, Graph, URIRef, Variable
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.plugins.sparql import aggregates, operators  # noqa: F401 - imported before fork, not in the child
+from rdflib.plugins.sparql.evaluate import evalPart
+from rdflib.plugins.sparql.evalutils import _fillTemplate
+from rdflib.plugins.sparql.sparql import QueryContext
 from rdflib.term import Node
 
-MAX_QUERY_BYTES = 100_000
+from kg import sandbox, wire
+from kg.guard import MAX_QUERY_BYTES, Prepared, QueryError, check_text, is_update, prepare, query_kind
 
+__all__ = ["MAX_QUERY_BYTES", "Prepared", "QueryError", "QueryResult", "execute", "is_update", "prepare",
+           "query_kind"]
 
-class QueryError(Exception):
-    """A query that cannot be answered: ``status`` is the HTTP status, ``message`` one plain sentence."""
+log = logging.getLogger(__name__)
 
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A parsed and checked query, ready to run many times."""
-
-    text: str
-    kind: str
-    query: Any  # rdflib.plugins.sparql.sparql.Query
+UNION_GRAPH = URIRef("urn:x-arq:UnionGraph")  # Fuseki's name for the union of all graphs, usable in FROM
 
 
 @dataclass(frozen=True)
 class QueryResult:
-    kind: str
-    vars: tuple[str, ...] = ()
-    rows: tuple[tuple[Node | None, ...], ...] = ()
-    boolean: bool | None = None
-    graph: Graph | None = None
-    truncated: bool = False
-
-
-def prepare(text: str) -> Prepared:
-    if len(text.encode("utf-8")) > MAX_QUERY_BYTES:
-        raise QueryError(413, "the query text is longer than 100 KB")
-    try:
-        query = translateQuery(parseQuery(text))
-    except RecursionError:
-        raise QueryError(400, "the query is nested too deeply") from None
-    except Exception as exc:
-        raise QueryError(400, f"SPARQL syntax error: {exc}") from None
-    kind = query.algebra.name.removesuffix("Query").upper()
-    return Prepared(text, kind, query)
+    kind: str  # "SELECT" | "ASK" | "CONSTRUCT" | "DESCRIBE"
+    vars: tuple[str, ...] = ()  # SELECT variable names
+    rows: tuple[tuple[Node | None, ...], ...] = ()  # SELECT rows, None for unbound
+    boolean: bool | None = None  # ASK
+    graph: Graph | None = None  # CONSTRUCT / DESCRIBE
+    truncated: bool = False  # the row (or triple) cap was hit
 
 
 def execute(
     kg: Any,
     query: str | Prepared,
     *,
-    bindings: dict[str, Node] | None = None,
+    bindings: Mapping[str, Node] | None = None,
     default_graph_uris: Sequence[str] = (),
     named_graph_uris: Sequence[str] = (),
     timeout: float | None = None,
     max_rows: int | None = None,
+    max_memory: int | None = sandbox.MEMORY_HEADROOM,
 ) -> QueryResult:
+    """Evaluate *query* over *kg* in a sandboxed child; QueryError (400, 413, 503…) if it cannot be answered."""
+    if isinstance(query, str):
+        check_text(query)  # size, update, nesting: refused before forking
+    if max_rows is not None and max_rows < 0:
+        raise ValueError("max_rows must be >= 0")
+    _warm_up()
+    task = partial(_evaluate, kg, query, dict(bindings or {}), tuple(map(str, default_graph_uris)),
+                   tuple(map(str, named_graph_uris)), max_rows)
+    doc = wire.decode(sandbox.run(task, timeout=timeout, max_memory=max_memory))
+    graph = None
+    if doc["kind"] in ("CONSTRUCT", "DESCRIBE"):
+        graph = wire.to_graph(doc["triples"], kg.union.namespaces())
+    return QueryResult(kind=doc["kind"], vars=doc["vars"], rows=doc["rows"], boolean=doc["boolean"],
+                       graph=graph, truncated=doc["truncated"])
+
+
+@functools.cache
+def _warm_up() -> None:
+    """Do once in the parent what every child would otherwise redo: pyparsing streamlines the SPARQL grammar
+    on its first parse (about 40 ms)."""
+    prepare("ASK { ?s ?p ?o FILTER(REGEX(STR(?s), '^x')) }")
+
+
+# --- in the child ------------------------------------------------------------------------------------------
+
+
+def _evaluate(kg: Any, query: str | Prepared, bindings: dict[str, Node], default_uris: tuple[str, ...],
+              named_uris: tuple[str, ...], max_rows: int | None) -> bytes:
     prepared = prepare(query) if isinstance(query, str) else query
-    res = kg.union.query(prepared.query, initBindings=bindings or {})
-    rows = list(res) if res.type == "SELECT" else []
-    truncated = max_rows is not None and len(rows) > max_rows
-    rows = rows[:max_rows] if max_rows is not None else rows
-    return QueryResult(
-        kind=res.type,
-        vars=tuple(str(v) for v in res.vars or ()),
-        rows=tuple(tuple(r) for r in rows),
-        boolean=res.askAnswer if res.type == "ASK" else None,
-        graph=res.graph if res.type in ("CONSTRUCT", "DESCRIBE") else None,
-        truncated=truncated,
-    )
+    if not default_uris and not named_uris:  # the protocol parameters override FROM / FROM NAMED
+        clause = prepared.dataset_clause
+        default_uris = tuple(iri for kind, iri in clause if kind == "default")
+        named_uris = tuple(iri for kind, iri in clause if kind == "named")
+    default, named = _dataset(kg, default_uris, named_uris)
+    init = {Variable(k): v for k, v in bindings.items()}
+    ctx = QueryContext(named, initBindings=init)  # no datasetClause: rdflib would load the IRIs
+    ctx.graph = default
+    ctx.prologue = prepared.query.prologue
+    algebra = prepared.query.algebra
+    if prepared.kind == "SELECT":
+        solutions = evalPart(ctx, algebra)["bindings"]
+        vars = [Variable(v) for v in prepared.vars]
+        rows, truncated = _cap(([s.get(v) for v in vars] for s in solutions), max_rows)
+        return wire.encode("SELECT", vars=prepared.vars, rows=rows, truncated=truncated)
+    if prepared.kind == "ASK":
+        return wire.encode("ASK", boolean=bool(evalPart(ctx, algebra)["askAnswer"]))
+    if prepared.kind == "CONSTRUCT":
+        triples, truncated = _cap(_construct(ctx, algebra), max_rows)
+    else:
+        triples, truncated = _cap(iter(evalPart(ctx, algebra)["graph"]), max_rows)
+    return wire.encode(prepared.kind, triples=triples, truncated=truncated)
 
 
-def query_kind(text: str) -> str | None:
-    """SELECT, ASK, CONSTRUCT, DESCRIBE (or None) from the text, without executing."""
-    for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-        if word in text.upper():
-            return word
-    return None
+def _cap(items: Iterator[Any], max_rows: int | None) -> tuple[list[Any], bool]:
+    """At most *max_rows* items, and whether there were more."""
+    if max_rows is None:
+        return list(items), False
+    taken = list(islice(items, max_rows + 1))
+    return taken[:max_rows], len(taken) > max_rows
 
 
-def is_update(text: str) -> bool:
-    upper = text.upper()
-    return any(w in upper for w in ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE"))
+def _construct(ctx: QueryContext, algebra: Any) -> Iterator[tuple[Node, Node, Node]]:
+    """The distinct triples of a CONSTRUCT, lazily (rdflib would build the whole graph before the cap)."""
+    template = algebra.template or algebra.p.p.triples  # CONSTRUCT WHERE: the pattern is the template
+    seen: set[tuple[Node, Node, Node]] = set()
+    for solution in evalPart(ctx, algebra.p):
+        for triple in _fillTemplate(template, solution):
+            if triple not in seen and all(t is not None for t in triple):
+                seen.add(triple)
+                yield triple
+
+
+def _dataset(kg: Any, default_uris: Sequence[str], named_uris: Sequence[str]) -> tuple[Graph, _LocalDataset]:
+    """The default graph and the named graphs of the query's dataset, from locally held graphs only."""
+    local = _local_graphs(kg)
+    if not default_uris and not named_uris:
+        return kg.union, _LocalDataset(local)
+    named = _LocalDataset({URIRef(i): local[URIRef(i)] for i in named_uris if URIRef(i) in local})
+    chosen = [kg.union if URIRef(i) == UNION_GRAPH else local.get(URIRef(i)) for i in dict.fromkeys(default_uris)]
+    chosen = [g for g in chosen if g is not None]
+    if len(chosen) == 1:
+        return chosen[0], named
+    merged = Graph()
+    for graph in chosen:
+        for triple in graph.triples((None, None, None)):
+            merged.add(triple)
+    return merged, named
+
+
+def _local_graphs(kg: Any) -> dict[URIRef, Graph]:
+    dataset = kg.dataset
+    graphs = dataset.graphs() if hasattr(dataset, "graphs") else dataset.contexts()
+    return {g.identifier: g for g in graphs
+            if isinstance(g.identifier, URIRef) and g.identifier != DATASET_DEFAULT_GRAPH_ID}
+
+
+class _LocalDataset(Dataset):
+    """The named graphs a query may see: a fixed set of local graphs; any other IRI is an empty graph."""
+
+    def __init__(self, graphs: dict[URIRef, Graph]) -> None:
+        super().__init__()
+        self._local = graphs
+
+    def contexts(self, triple: Any = None) -> Iterator[Graph]:  # type: ignore[override]
+        return iter(self._local.values())
+
+    graphs = contexts  # type: ignore[assignment]
+
+    def get_context(self, identifier: Any, quoted: bool = False, base: str | None = None) -> Graph:
+        found = self._local.get(identifier) if isinstance(identifier, URIRef) else None
+        return found if found is not None else Graph()

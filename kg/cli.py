@@ -1,0 +1,126 @@
+"""The `careers-kg` command line: parses arguments and calls the library; nothing else lives here.
+
+Output goes to stdout; errors go to stderr as one sentence with exit status 1 (the command failed: invalid or
+unreadable data, a SPARQL error) or 2 (the command line is wrong: unknown query, command, format or parameter).
+Progress goes to stderr only when stderr is a terminal. Default output format: ``table`` on a terminal, else
+``json`` (SPARQL results JSON) for SELECT/ASK and ``turtle`` for CONSTRUCT/DESCRIBE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kg import __version__
+
+USAGE, FAILURE = 2, 1
+
+
+class CliError(Exception):
+    """A one-sentence error for stderr, with its exit status."""
+
+    def __init__(self, message: str, status: int = FAILURE) -> None:
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (never raises, never prints a traceback)."""
+    logging.getLogger("rdflib").addHandler(logging.NullHandler())  # rdflib logs tracebacks for odd literals
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return USAGE
+    try:
+        return args.func(args) or 0
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # e.g. `careers-kg export | head`
+        sys.stderr.close()
+        return 0
+    except Exception as exc:
+        if getattr(args, "debug", False):
+            raise
+        error, status = _explain(exc)
+        print(f"careers-kg: {error}", file=sys.stderr)
+        return status
+
+
+def _explain(exc: Exception) -> tuple[str, int]:
+    """The sentence and exit status for any failure a command can meet (imported here: only errors need them)."""
+    from kg.build import ValidationFailed
+    from kg.config import ConfigError
+    from kg.load import DataError
+    from kg.params import ParamError
+    from kg.queries import QueryLoadError, UnknownQueryError
+    from kg.sparql import QueryError
+
+    if isinstance(exc, CliError):
+        return exc.message, exc.status
+    if isinstance(exc, ParamError | ConfigError | UnknownQueryError):
+        return str(exc), USAGE
+    if isinstance(exc, DataError | QueryError | QueryLoadError):
+        return exc.message, FAILURE
+    if isinstance(exc, ValidationFailed):
+        return str(exc), FAILURE
+    return f"unexpected error ({type(exc).__name__}: {exc}); run again with --debug for details", FAILURE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="careers-kg",
+        description="Build, validate, query and export the Careers knowledge graph.",
+        epilog="Settings come from the environment too (CAREERS_KG_ROOT, CAREERS_KG_CACHE, HOST, PORT; "
+        "see kg/config.py).",
+    )
+    parser.add_argument("--version", action="version", version=f"careers-kg {__version__}")
+    parser.add_argument("--data", metavar="FILE", action="append", type=Path,
+                        help="use this data file instead of data/*.ttl (repeat for several)")
+    parser.add_argument("--debug", action="store_true", help="show a traceback for unexpected errors")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, func: Any, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(func=func)
+        return p
+
+    from kg import commands as c
+
+    p = command("validate", c.validate, "validate the data files against the shapes (after OWL-RL reasoning)")
+    p.add_argument("files", nargs="*", metavar="FILE", type=Path, help="data files (default: data/*.ttl)")
+    p = command("build", c.build, "build the knowledge graph and its cache")
+    p.add_argument("--no-cache", action="store_true", help="rebuild even if the cache is current; do not write it")
+    command("queries", c.list_queries, "list the stored queries")
+    p = command("query", c.query, "run a stored query")
+    p.add_argument("name", metavar="NAME", help="the stored query's name (see `careers-kg queries`)")
+    p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="a parameter value (repeat for several)")
+    _output_options(p)
+    p = command("sparql", c.sparql, "run a SPARQL query (text, or @FILE, or @- for standard input)")
+    p.add_argument("text", metavar="QUERY|@FILE")
+    _output_options(p)
+    p = command("export", c.export, "export the asserted data (or with --inferred, data and closure)")
+    p.add_argument("--format", default=None, help="turtle (default), jsonld, ntriples or rdfxml")
+    p.add_argument("--inferred", action="store_true", help="add the OWL-RL closure")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (format from its extension)")
+    p = command("serve", c.serve, "serve the web application")
+    p.add_argument("--host", help="address to listen on (default: HOST or 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default: PORT or 8000)")
+    p.add_argument("--workers", type=int, help="worker processes (default: 2)")
+    return parser
+
+
+def _output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", default=None,
+                   help="table, json, csv, tsv, xml; turtle, jsonld, ntriples, rdfxml for CONSTRUCT/DESCRIBE "
+                   "(default: table on a terminal, else json or turtle)")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,173 @@
+"""What each `careers-kg` command does (kg/cli.py parses the arguments). Heavy modules are imported per command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from kg.cli import FAILURE, USAGE, CliError
+from kg.config import Settings
+
+
+def validate(args: argparse.Namespace) -> int:
+    from kg.build import ValidationFailed, build
+
+    settings = _settings(args, files=args.files)
+    try:
+        kg = build(settings, progress=_progress())
+    except ValidationFailed as exc:
+        print(exc.report.text())
+        count = exc.report.count()
+        raise CliError(f"the data does not conform: {count} violation{'' if count == 1 else 's'}") from None
+    counts = kg.triple_counts
+    print(f"data conforms: {counts['data']} triples, {counts['inferred']} inferred")
+    for result in kg.report.results:  # warnings and infos do not stop the data from conforming
+        print(f"{result.severity.lower()}: {result.line()}")
+    return 0
+
+
+def build(args: argparse.Namespace) -> int:
+    from kg.build import build as build_kg
+
+    kg = build_kg(_settings(args), use_cache=not args.no_cache, progress=_progress())
+    c = kg.triple_counts
+    print(f"built {kg.version}: {c['data']} data, {c['ontology']} ontology, {c['inferred']} inferred triples")
+    return 0
+
+
+def list_queries(args: argparse.Namespace) -> int:
+    from kg.queries import load_catalogue
+
+    settings = _settings(args)
+    catalogue = load_catalogue(settings.queries_dir, settings.root)
+    width = max((len(name) for name in catalogue), default=0)
+    for name, stored in catalogue.items():
+        params = " ".join(f"-p {p.name}=<{p.type}>" if p.required else f"[-p {p.name}=<{p.type}>]"
+                          for p in stored.params)
+        print(f"{name.ljust(width)}  {stored.kind:<9}  {stored.title}" + (f"  ({params})" if params else ""))
+    return 0
+
+
+def query(args: argparse.Namespace) -> int:
+    from kg.build import build as build_kg
+    from kg.queries import bind, load_catalogue
+    from kg.sparql import execute
+
+    settings = _settings(args)
+    stored = load_catalogue(settings.queries_dir, settings.root).find(args.name)
+    bindings = bind(stored, _raw_params(args.param))
+    fmt = _result_format(args.format, stored.kind, args.output)
+    kg = build_kg(settings, progress=_progress())
+    result = execute(kg, stored.prepared, bindings=bindings, timeout=settings.query_timeout,
+                     max_rows=settings.max_rows)
+    return _emit_result(result, fmt, kg, args.output, settings.max_rows)
+
+
+def sparql(args: argparse.Namespace) -> int:
+    from kg.build import build as build_kg
+    from kg.sparql import execute, prepare
+
+    settings = _settings(args)
+    prepared = prepare(_query_text(args.text))
+    fmt = _result_format(args.format, prepared.kind, args.output)
+    kg = build_kg(settings, progress=_progress())
+    result = execute(kg, prepared, timeout=settings.query_timeout, max_rows=settings.max_rows)
+    return _emit_result(result, fmt, kg, args.output, settings.max_rows)
+
+
+def export(args: argparse.Namespace) -> int:
+    from kg import formats
+    from kg.build import build as build_kg
+
+    value = args.format or (args.output.suffix if args.output and args.output.suffix else "turtle")
+    fmt = formats.resolve(value, formats.GRAPH_FORMATS)
+    if fmt is None:
+        raise CliError(f"unknown export format {value!r}; use one of: {', '.join(formats.GRAPH_FORMATS)}", USAGE)
+    kg = build_kg(_settings(args), progress=_progress())
+    _write(formats.serialize_graph(kg.export_graph(inferred=args.inferred), fmt), args.output)
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    try:
+        from kg.web.server import serve as serve_web
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("kg.web"):
+            raise CliError("the web server is not available: kg/web/server.py is missing") from None
+        raise
+    changes = {k: getattr(args, k) for k in ("host", "port", "workers") if getattr(args, k) is not None}
+    return serve_web(_settings(args).replace(**changes)) or 0
+
+
+def _settings(args: argparse.Namespace, files: list[Path] | None = None) -> Settings:
+    settings = Settings.from_env()
+    chosen = files or args.data
+    return settings.replace(data_files=tuple(p.resolve() for p in chosen)) if chosen else settings
+
+
+def _progress() -> Any:
+    if not sys.stderr.isatty():
+        return None
+    return lambda message: print(f"careers-kg: {message}…", file=sys.stderr, flush=True)
+
+
+def _raw_params(pairs: list[str]) -> dict[str, str]:
+    raw: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise CliError(f"-p expects NAME=VALUE, got {pair!r}", USAGE)
+        raw[name.strip()] = value
+    return raw
+
+
+def _query_text(text: str) -> str:
+    if not text.startswith("@"):
+        return text
+    source = text[1:]
+    try:
+        return sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read the query file {source}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _result_format(value: str | None, kind: str, output: Path | None) -> str:
+    from kg import formats
+
+    candidates = formats.result_formats_for(kind)
+    if value:
+        fmt = formats.resolve(value, candidates)
+        if fmt is None:
+            raise CliError(f"unknown format {value!r} for a {kind} query; use one of: {', '.join(candidates)}",
+                           USAGE)
+        return fmt
+    if output is not None and output.suffix:
+        fmt = formats.resolve(output.suffix, candidates)
+        if fmt is not None:
+            return fmt
+    if output is None and sys.stdout.isatty():
+        return "table"
+    return candidates[0]
+
+
+def _emit_result(result: Any, fmt: str, kg: Any, output: Path | None, max_rows: int) -> int:
+    from kg.formats import serialize_result
+    from kg.labels import label
+
+    _write(serialize_result(result, fmt, labels=lambda node: label(kg.union, node)), output)
+    if result.truncated:
+        print(f"careers-kg: the result was cut at {max_rows} rows (CAREERS_KG_MAX_ROWS)", file=sys.stderr)
+    return 0
+
+
+def _write(body: bytes, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        output.write_bytes(body)
+    except OSError as exc:
+        raise CliError(f"cannot write {output}: {exc.strerror or exc}", FAILURE) from None

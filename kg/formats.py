@@ -1,0 +1,196 @@
+"""The one table of formats (name ↔ extension ↔ media type ↔ writer) and the one content-negotiation function.
+
+Graph formats serialize RDF graphs (exports, CONSTRUCT/DESCRIBE results); result formats serialize SELECT/ASK
+results; ``html`` is listed so that pages can negotiate between themselves and their data twins.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+
+from kg import results
+from kg.namespaces import bind_prefixes
+
+CONTEXT_FILE = Path(__file__).resolve().parent.parent / "ontology" / "context.jsonld"
+MAX_ACCEPT = 4096  # characters of an Accept header that are read; the rest is ignored
+MAX_RANGES = 64  # media ranges of an Accept header that are read
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    kind: str  # "graph" | "result" | "page"
+    extension: str
+    media_type: str
+    aliases: tuple[str, ...] = ()  # other media types that select this format
+    rdflib_name: str | None = None  # the rdflib parser/serializer plugin, for graph formats
+    writer: Callable[..., bytes] | None = None  # for result formats: writer(result, labels) -> bytes
+    extra_extensions: tuple[str, ...] = ()  # also read from files with these extensions
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        return (self.media_type, *self.aliases)
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type header value (with ``charset=utf-8``: every format here is UTF-8 text)."""
+        return f"{self.media_type}; charset=utf-8"
+
+
+FORMATS: tuple[Format, ...] = (
+    Format("turtle", "graph", ".ttl", "text/turtle", ("application/x-turtle",), "turtle"),
+    Format("jsonld", "graph", ".jsonld", "application/ld+json", (), "json-ld"),
+    Format("ntriples", "graph", ".nt", "application/n-triples", (), "nt"),
+    Format("rdfxml", "graph", ".rdf", "application/rdf+xml", ("application/xml", "text/xml"), "xml",
+           extra_extensions=(".owl",)),
+    Format("json", "result", ".json", "application/sparql-results+json", ("application/json",),
+           writer=results.write_json),
+    Format("xml", "result", ".xml", "application/sparql-results+xml", ("application/xml", "text/xml"),
+           writer=results.write_xml),
+    Format("csv", "result", ".csv", "text/csv", writer=results.write_csv),
+    Format("tsv", "result", ".tsv", "text/tab-separated-values", writer=results.write_tsv),
+    Format("table", "result", ".txt", "text/plain", writer=results.write_table),
+    Format("html", "page", ".html", "text/html", ("application/xhtml+xml",)),
+)  # fmt: skip
+BY_NAME: Mapping[str, Format] = {f.name: f for f in FORMATS}
+GRAPH_FORMATS = tuple(f.name for f in FORMATS if f.kind == "graph")
+RESULT_FORMATS = tuple(f.name for f in FORMATS if f.kind == "result")
+
+
+def get(name: str) -> Format:
+    """The format called *name*; ValueError naming the known ones otherwise."""
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise ValueError(f"unknown format {name!r} (known: {', '.join(BY_NAME)})") from None
+
+
+def graph_format_for_path(path: str | Path) -> Format | None:
+    """The graph format of a file, from its extension (case-insensitive), or None."""
+    suffix = Path(path).suffix.lower()
+    for fmt in FORMATS:
+        if fmt.kind == "graph" and suffix in (fmt.extension, *fmt.extra_extensions):
+            return fmt
+    return None
+
+
+def resolve(value: str, candidates: Sequence[str]) -> str | None:
+    """A format among *candidates* from a name (``turtle``), an extension (``.ttl``/``ttl``) or media types."""
+    value = value.strip()
+    if value in candidates:
+        return value
+    ext = "." + value.lower().lstrip(".")
+    for name in candidates:
+        if BY_NAME[name].extension == ext:
+            return name
+    return negotiate(value, candidates) if "/" in value else None
+
+
+def negotiate(accept: str | None, candidates: Sequence[str]) -> str | None:
+    """The candidate format the Accept header prefers; the first candidate when the header is absent or empty.
+
+    Each candidate gets the q-value of the most specific media range that matches one of its media types
+    (``type/subtype`` over ``type/*`` over ``*/*``). The highest q wins, then the more specific match, then the
+    earlier candidate (the server's preference). None when nothing acceptable matches (HTTP 406). Malformed
+    ranges and q-values are skipped; the header is read up to a bounded length.
+    """
+    if not candidates:
+        return None
+    ranges = _parse_accept(accept or "")
+    if not ranges:
+        return candidates[0]
+    best: tuple[float, int, int] | None = None
+    chosen = None
+    for index, name in enumerate(candidates):
+        q, specificity = _quality(BY_NAME[name].media_types, ranges)
+        key = (q, specificity, -index)
+        if q > 0 and (best is None or key > best):
+            best, chosen = key, name
+    return chosen
+
+
+def _parse_accept(header: str) -> list[tuple[str, str, float]]:
+    ranges = []
+    for part in header[:MAX_ACCEPT].split(",")[:MAX_RANGES]:
+        media, *params = part.split(";")
+        media = media.strip().lower()
+        main, slash, sub = media.partition("/")
+        if not slash or not main or not sub or (main == "*" and sub != "*"):
+            continue
+        q = 1.0
+        for param in params:
+            key, _, val = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(val.strip())
+                except ValueError:
+                    q = -1.0
+        if 0.0 <= q <= 1.0:
+            ranges.append((main, sub, q))
+    return ranges
+
+
+def _quality(media_types: Sequence[str], ranges: list[tuple[str, str, float]]) -> tuple[float, int]:
+    best = (0.0, -1)
+    for media_type in media_types:
+        main, _, sub = media_type.partition("/")
+        for r_main, r_sub, q in ranges:
+            if r_main == main and r_sub == sub:
+                specificity = 2
+            elif r_main == main and r_sub == "*":
+                specificity = 1
+            elif r_main == "*":
+                specificity = 0
+            else:
+                continue
+            if specificity > best[1] or (specificity == best[1] and q > best[0]):
+                best = (q, specificity)
+    return best
+
+
+@functools.cache
+def jsonld_context() -> dict[str, Any]:
+    """The shipped JSON-LD context (ontology/context.jsonld), read once."""
+    return json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))["@context"]
+
+
+def serialize_graph(graph: Graph, fmt: str) -> bytes:
+    """*graph* in the graph format *fmt*: Turtle with the project prefixes, JSON-LD compacted with the shipped
+    context, N-Triples sorted line by line (stable output), RDF/XML."""
+    spec = get(fmt)
+    if spec.kind != "graph":
+        raise ValueError(f"{fmt!r} is not a graph format (use one of: {', '.join(GRAPH_FORMATS)})")
+    bind_prefixes(graph)  # idempotent: the built graphs already carry these bindings
+    if spec.name == "jsonld":
+        return graph.serialize(format="json-ld", context=jsonld_context(), auto_compact=True, encoding="utf-8")
+    if spec.name == "ntriples":
+        lines = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
+        return b"".join(sorted(line for line in lines if line.strip()))
+    return graph.serialize(format=spec.rdflib_name, encoding="utf-8")
+
+
+def serialize_result(result: Any, fmt: str, labels: Callable[[Any], str] | None = None) -> bytes:
+    """A query result in *fmt*: a graph format for CONSTRUCT/DESCRIBE results, a result format for any kind
+    (``table``, ``json``, … show a graph result as subject/predicate/object rows). *labels* names nodes in ``table``."""
+    spec = get(fmt)
+    if spec.kind == "graph":
+        if result.kind not in ("CONSTRUCT", "DESCRIBE") or result.graph is None:
+            raise ValueError(f"{fmt!r} is a graph format; a {result.kind} query has no graph to serialize")
+        return serialize_graph(result.graph, fmt)
+    if spec.writer is None:
+        raise ValueError(f"{fmt!r} is not a query-result format")
+    return spec.writer(result, labels)
+
+
+def result_formats_for(kind: str) -> tuple[str, ...]:
+    """The formats a result of *kind* can be written in, the usual one first."""
+    if kind in ("CONSTRUCT", "DESCRIBE"):
+        return (*GRAPH_FORMATS, *RESULT_FORMATS)
+    return RESULT_FORMATS

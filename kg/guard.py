@@ -1,0 +1,205 @@
+"""Static checks on SPARQL text: size, updates, SERVICE, nesting, syntax — decided before anything runs.
+
+``prepare`` parses a query once and refuses what the endpoint never runs. ``query_kind`` and ``is_update`` read
+the query form from the text with a small lexer (no parse), for content negotiation and early refusal.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyparsing import ParseBaseException, ParseResults
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY_BYTES = 100_000  # "query text over 100 KB -> 413"
+MAX_NESTING = 200  # groups, parentheses and brackets; real queries stay below 20
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
+
+MSG_TOO_LONG = "the query text is longer than 100 KB"
+MSG_UPDATE = "updates are not allowed: this endpoint is read-only"
+MSG_SERVICE = "SERVICE is not allowed: queries can only use the graphs held by this endpoint"
+MSG_NESTED = "the query is nested too deeply"
+
+
+class QueryError(Exception):
+    """A query that cannot be answered: ``status`` is the HTTP status, ``message`` one plain sentence."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"QueryError({self.status}, {self.message!r})"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A parsed, translated and checked query: run it many times without parsing again."""
+
+    text: str
+    kind: str  # SELECT | ASK | CONSTRUCT | DESCRIBE
+    query: Query = field(repr=False, compare=False)
+
+    @property
+    def vars(self) -> tuple[str, ...]:
+        """The projected variables of a SELECT (empty for other forms)."""
+        return tuple(str(v) for v in self.query.algebra.PV or ()) if self.kind == "SELECT" else ()
+
+    @property
+    def dataset_clause(self) -> tuple[tuple[str, str], ...]:
+        """FROM / FROM NAMED of the query as ("default" | "named", IRI) pairs, in order."""
+        pairs = []
+        for clause in self.query.algebra.datasetClause or ():
+            for kind in ("default", "named"):
+                if kind in clause:
+                    pairs.append((kind, str(clause[kind])))
+        return tuple(pairs)
+
+
+def check_text(text: str) -> None:
+    """The cheap checks, before any parsing: 413 if over the size limit (UTF-8 bytes), 400 for an update
+    or nesting deeper than MAX_NESTING."""
+    if not isinstance(text, str):
+        raise QueryError(400, "the query must be text")
+    if len(text) > MAX_QUERY_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_QUERY_BYTES:
+        raise QueryError(413, MSG_TOO_LONG)
+    if is_update(text):
+        raise QueryError(400, MSG_UPDATE)
+    if nesting_depth(text) > MAX_NESTING:
+        raise QueryError(400, MSG_NESTED)
+
+
+def prepare(text: str) -> Prepared:
+    """Parse and translate *text* once; refuse updates, SERVICE, overlong or too deeply nested queries."""
+    check_text(text)
+    try:
+        tree = parseQuery(text)
+        if _mentions_service(tree):
+            raise QueryError(400, MSG_SERVICE)
+        query = translateQuery(tree)
+    except QueryError:
+        raise
+    except RecursionError:
+        raise QueryError(400, MSG_NESTED) from None
+    except ParseBaseException as exc:
+        raise QueryError(400, syntax_message(exc)) from None
+    except Exception as exc:  # rdflib raises bare Exceptions, e.g. for an unknown prefix
+        log.info("query rejected at translation: %r", exc)
+        raise QueryError(400, f"the query is invalid: {_short(str(exc))}") from None
+    if _mentions_service(query.algebra):
+        raise QueryError(400, MSG_SERVICE)
+    if query.algebra.name == "SelectQuery" and tree[1].projection is None:
+        _order_like_text(query.algebra.PV, text)
+    kind = query.algebra.name.removesuffix("Query").upper()
+    if kind not in QUERY_FORMS:  # pragma: no cover - the grammar only has these four
+        raise QueryError(400, "only SELECT, ASK, CONSTRUCT and DESCRIBE queries are allowed")
+    return Prepared(text=text, kind=kind, query=query)
+
+
+def _order_like_text(variables: list[Any], text: str) -> None:
+    """SELECT *: columns in order of first appearance (rdflib's order depends on the hash seed)."""
+    first: dict[str, int] = {}
+    for m in re.finditer(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\U000effff]+)", text):
+        first.setdefault(m.group(1), m.start())
+    variables.sort(key=lambda v: (first.get(str(v), len(text)), str(v)))
+
+
+def syntax_message(exc: ParseBaseException) -> str:
+    """One sentence with line and column, without pyparsing's character offset."""
+    detail = re.sub(r"\s*\(at char \d+\).*$", "", str(exc), flags=re.S)
+    if is_update(exc.pstr or ""):
+        return MSG_UPDATE
+    return f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {_short(detail)}"
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _mentions_service(root: Any) -> bool:
+    """True if a SERVICE pattern occurs anywhere in a parse tree or algebra (iterative: no recursion limit)."""
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern" or "service_string" in node:
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, ParseResults):
+            stack.extend(node)
+            stack.extend(node.values())
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple, set, frozenset)):
+            stack.extend(node)
+    return False
+
+
+# --- query form from text, without parsing ---------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""(?P<comment>\#[^\r\n]*)
+      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+                  |"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')
+      | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+      | (?P<open>[{(\[]) | (?P<close>[})\]])""",
+    re.X | re.S,
+)
+
+
+def _first_keyword(text: str) -> str | None:
+    """The first word after the prologue (BASE / PREFIX declarations), upper-cased."""
+    expecting_iri = False
+    for m in _TOKEN.finditer(expandUnicodeEscapes(text)):
+        kind = m.lastgroup
+        if kind in ("comment", "string", "open", "close"):
+            continue
+        if kind == "iri":
+            if not expecting_iri:
+                return None
+            expecting_iri = False
+        elif not expecting_iri:
+            word = m.group().upper()
+            if word in ("BASE", "PREFIX"):
+                expecting_iri = True
+                continue
+            return word
+    return None
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of braces, parentheses and brackets outside strings, IRIs and comments."""
+    depth = deepest = 0
+    for m in _TOKEN.finditer(text):
+        if m.lastgroup == "open":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif m.lastgroup == "close":
+            depth -= 1
+    return deepest
+
+
+def query_kind(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE as read from *text* (without executing it); None if not a query."""
+    word = _first_keyword(text)
+    return word if word in QUERY_FORMS else None
+
+
+def is_update(text: str) -> bool:
+    """True if *text* is a SPARQL Update request (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY)."""
+    return _first_keyword(text) in UPDATE_WORDS

@@ -1,0 +1,122 @@
+"""SHACL validation (pyshacl) turned into a plain `Report` value that pages, the CLI and the build cache can hold."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rdflib import RDF, SH, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.labels import explicit_label, label
+from kg.results import compact_iri
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    focus: str  # the IRI of the focus node ("_:…" for a blank node, "" when there is none)
+    focus_label: str
+    path: str  # the IRI of the result path ("" when the constraint is on the node itself)
+    path_label: str
+    message: str
+    severity: str  # Violation | Warning | Info
+    shape: str  # the IRI of the source shape ("_:…" for a blank-node shape)
+
+    def line(self) -> str:
+        return f"{self.focus_label} — {self.path_label or '(node)'} — {self.message}"
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Report:
+    conforms: bool
+    results: tuple[ValidationResult, ...] = ()
+
+    def text(self) -> str:
+        """One line per result: ``focus label — property — message``."""
+        return "\n".join(r.line() for r in self.results)
+
+    def count(self, severity: str = "Violation") -> int:
+        return sum(1 for r in self.results if r.severity == severity)
+
+    def with_results(self, extra: Iterable[ValidationResult]) -> Report:
+        """A report that also holds the *extra* results (which are violations: it no longer conforms if any)."""
+        extra = tuple(extra)
+        return Report(self.conforms and not extra, _sorted(self.results + extra))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"conforms": self.conforms, "results": [r.as_dict() for r in self.results]}
+
+
+def validate(data: Graph, shapes: Graph, ontology: Graph | None = None, labels: Graph | None = None) -> Report:
+    """Validate *data* against *shapes*, with *ontology* mixed in (for rdfs:subClassOf) and no inference.
+    *data* is modified (the ontology is mixed into it): pass a throw-away graph. Warnings and infos do not stop
+    the data from conforming. Labels in the report come from *labels* (default: *data*)."""
+    import pyshacl  # imported here: a build served from the cache never needs it
+
+    conforms, results_graph, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        inplace=True,
+    )
+    return Report(bool(conforms), _sorted(_results(results_graph, labels if labels is not None else data)))
+
+
+def inconsistency_results(messages: Iterable[str]) -> tuple[ValidationResult, ...]:
+    """Reasoner inconsistencies as violations, so that one report tells everything wrong with the data."""
+    return tuple(ValidationResult("", "OWL-RL reasoning", "", "", m, "Violation", "owl-rl") for m in messages)
+
+
+def _results(results: Graph, labels: Graph) -> list[ValidationResult]:
+    out = []
+    for node in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(node, SH.focusNode)
+        path = results.value(node, SH.resultPath)
+        severity = results.value(node, SH.resultSeverity)
+        messages = sorted(str(m) for m in results.objects(node, SH.resultMessage))
+        out.append(
+            ValidationResult(
+                focus=_id(focus),
+                focus_label=label(labels, focus) if focus is not None else "",
+                path=_id(path) if isinstance(path, URIRef) else "",
+                path_label=_path_label(results, path, labels),
+                message="; ".join(messages) or _local(results.value(node, SH.sourceConstraintComponent)),
+                severity=_local(severity) or "Violation",
+                shape=_id(results.value(node, SH.sourceShape)),
+            )
+        )
+    return out
+
+
+def _path_label(results: Graph, path: Node | None, labels: Graph) -> str:
+    if path is None:
+        return ""
+    if isinstance(path, URIRef):
+        return explicit_label(labels, path) or compact_iri(str(path))
+    inverse = results.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + _path_label(results, inverse, labels)
+    return "(complex path)"
+
+
+def _id(node: Node | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    return str(node) if not isinstance(node, Literal) else node.n3()
+
+
+def _local(node: Node | None) -> str:
+    return "" if node is None else str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _sorted(results: Iterable[ValidationResult]) -> tuple[ValidationResult, ...]:
+    return tuple(sorted(results, key=lambda r: (r.focus_label, r.path_label, r.message, r.focus)))

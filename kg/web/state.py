@@ -1,0 +1,59 @@
+"""What the views share: the settings, the immutable KG, the prepared stored queries and the search index."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from flask import current_app
+from rdflib.term import Node
+
+from kg.compare import Side, professions
+from kg.config import Settings
+from kg.labels import label
+from kg.search import SearchIndex
+
+T = TypeVar("T")
+
+
+@dataclass
+class WebState:
+    settings: Settings
+    kg: Any
+    catalogue: Any  # kg.queries.Catalogue: name -> StoredQuery, parsed and prepared once
+    search: SearchIndex
+    professions: tuple[Side, ...]
+    _memo: dict[str, Any] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def create(cls, settings: Settings, kg: Any) -> WebState:
+        from kg.queries import load_catalogue
+
+        return cls(
+            settings=settings,
+            kg=kg,
+            catalogue=load_catalogue(settings.queries_dir, settings.root),
+            search=SearchIndex.build(kg.union, kg.data),
+            professions=professions(kg),
+        )
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """*compute*() once per app (values derived from the immutable graph)."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        value = compute()
+        with self._lock:
+            return self._memo.setdefault(key, value)
+
+    def label(self, node: Node) -> str:
+        return label(self.kg.union, node)
+
+
+def state() -> WebState:
+    """The state of the app handling the current request."""
+    return current_app.extensions["careers_kg"]

@@ -1,0 +1,142 @@
+"""/queries (+ .json): the stored-query catalogue; /queries/<name> (+ .json .csv .tsv .xml | .ttl .jsonld):
+a form and the results; /openapi.json: one operation per stored query, plus /sparql."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, request
+
+from kg import formats
+from kg.queries import ParamError, StoredQuery, bind
+from kg.sparql import execute
+from kg.web.openapi import openapi_document
+from kg.web.respond import Alternate, alternates, negotiate, send_json, single_args, split_suffix
+from kg.web.respond import page as render_page
+from kg.web.state import state
+from kg.web.table import result_table
+from kg.web.views_sparql import result_response
+
+bp = Blueprint("queries", __name__)
+SELECT_FORMATS = ("html", "json", "csv", "tsv", "xml")
+GRAPH_FORMATS = ("html", "turtle", "jsonld")
+
+
+def formats_for(stored: StoredQuery) -> tuple[str, ...]:
+    """The formats a stored query's results come in, the page first."""
+    return GRAPH_FORMATS if stored.kind in ("CONSTRUCT", "DESCRIBE") else SELECT_FORMATS
+
+
+def describe_query(stored: StoredQuery) -> dict[str, Any]:
+    """A stored query's catalogue entry (for /queries.json)."""
+    return {
+        "name": stored.name,
+        "title": stored.title,
+        "description": stored.description,
+        "tags": list(stored.tags),
+        "kind": stored.kind,
+        "url": f"/queries/{stored.name}",
+        "formats": {
+            fmt: f"/queries/{stored.name}{formats.BY_NAME[fmt].extension}" for fmt in formats_for(stored)[1:]
+        },
+        "params": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "required": p.required,
+                "default": p.default,
+                "example": p.example,
+                "description": p.description,
+            }
+            for p in stored.params
+        ],
+    }
+
+
+@bp.get("/queries", defaults={"ext": None})
+@bp.get("/queries.<ext>")
+def catalogue(ext: str | None) -> Response:
+    if ext not in (None, "json", "html"):
+        abort(404, description=f"no catalogue in the format .{ext}; use /queries.json")
+    single_args(())
+    queries = list(state().catalogue.values())
+    alts = [Alternate("/queries.json", "application/json", "json")]
+    if ext == "json":
+        return send_json({"queries": [describe_query(q) for q in queries]}, alts=alts)
+    return render_page("queries.html", title="Stored queries", alts=alts, queries=queries)
+
+
+@bp.get("/queries/<name>")
+def stored(name: str) -> Response:
+    st = state()
+    base, suffix_fmt = split_suffix(name, SELECT_FORMATS + GRAPH_FORMATS[1:])
+    query = st.catalogue.get(base)
+    if query is None:
+        abort(404, description=f"there is no stored query called {base[:80]!r}; see /queries")
+    allowed = formats_for(query)
+    if suffix_fmt is not None and suffix_fmt not in allowed:
+        abort(404, description=f"a {query.kind} query has no {formats.BY_NAME[suffix_fmt].extension} format")
+    fmt = negotiate(allowed, suffix_fmt)
+    raw = single_args()
+    qs = dict(raw)
+    alts = alternates(f"/queries/{base}", allowed[1:], qs)
+    alts.insert(
+        0,
+        Alternate(
+            f"/queries/{base}" + (f"?{request.query_string.decode()}" if qs else ""), "text/html", "html"
+        ),
+    )
+    runnable = bool(raw) or not any(p.required for p in query.params)
+    if fmt == "html" and not runnable:
+        return _page(query, raw, alts, None, None, 200)
+    try:
+        bindings = bind(query, raw)
+    except ParamError as exc:
+        if fmt == "html":
+            return _page(query, raw, alts, None, exc.message, 400)
+        abort(400, description=exc.message)
+    result = execute(
+        st.kg,
+        query.prepared,
+        bindings=bindings,
+        timeout=st.settings.query_timeout,
+        max_rows=st.settings.max_rows,
+    )
+    if fmt == "html":
+        return _page(query, raw, alts, result, None, 200)
+    response = result_response(result, fmt)
+    response.headers["Link"] = ", ".join(f'<{a.href}>; rel="alternate"; type="{a.type}"' for a in alts)
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    st = state()
+    doc = st.memo("openapi", lambda: openapi_document(st.catalogue.values(), formats_for, st.kg.version))
+    return send_json(doc)
+
+
+def _page(
+    query: StoredQuery,
+    raw: dict[str, str],
+    alts: list[Alternate],
+    result: Any,
+    error: str | None,
+    status: int,
+) -> Response:
+    st = state()
+    table = result_table(st.kg, result, st.settings.max_rows) if result is not None else None
+    response = render_page(
+        "query.html",
+        title=query.title,
+        status=status,
+        alts=alts,
+        query=query,
+        values=raw,
+        table=table,
+        error=error,
+        professions=st.professions,
+    )
+    if result is not None and result.truncated:
+        response.headers["X-Result-Truncated"] = "true"
+    return response

@@ -1,0 +1,178 @@
+"""/sparql: the SPARQL 1.1 Protocol query operation (read-only), and a query page for browsers.
+
+GET ?query=, POST application/x-www-form-urlencoded, POST application/sparql-query; default-graph-uri and
+named-graph-uri choose among the graphs held locally (kg.sparql never fetches). Updates are refused with 403.
+Results by Accept: SELECT/ASK as JSON, XML, CSV, TSV; CONSTRUCT/DESCRIBE as Turtle, JSON-LD, N-Triples,
+RDF/XML; a browser gets an HTML table with labels and links. All execution goes through `kg.sparql.execute`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from flask import Blueprint, Response, abort, request
+
+from kg import formats
+from kg.namespaces import sparql_prologue
+from kg.sparql import QueryResult, execute, query_kind
+from kg.web.respond import negotiate, page, send, wants_html
+from kg.web.state import state
+from kg.web.table import result_table
+
+bp = Blueprint("sparql", __name__)
+RESULT_CANDIDATES = ("json", "xml", "csv", "tsv", "html")
+GRAPH_CANDIDATES = ("turtle", "jsonld", "ntriples", "rdfxml", "html")
+MAX_FIELDS = 200
+TRUNCATED_HEADER = "X-Result-Truncated"
+MSG_READ_ONLY = "updates are not allowed: this endpoint is read-only (SPARQL 1.1 Update is not supported)"
+EXAMPLE = sparql_prologue() + (
+    "\nSELECT ?profession ?label WHERE {\n  ?profession a ckg:Profession ; skos:prefLabel ?label .\n}\n"
+    "ORDER BY ?label\n"
+)
+
+
+@dataclass
+class Protocol:
+    """The protocol parameters of one request."""
+
+    queries: list[str] = field(default_factory=list)
+    updates: list[str] = field(default_factory=list)
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    formats: list[str] = field(default_factory=list)
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+@bp.route("/sparql/", methods=["GET", "POST"], endpoint="endpoint_slash")
+def endpoint() -> Response:
+    params = _read_protocol()
+    if params.updates:
+        abort(403, description=MSG_READ_ONLY)
+    if len(params.queries) > 1:
+        abort(400, description="the request has more than one 'query' parameter")
+    if len(params.formats) > 1:
+        abort(400, description="the request has more than one 'format' parameter")
+    if not params.queries:
+        if request.method == "GET" and wants_html():
+            return _query_page(EXAMPLE, None, None)
+        abort(
+            400, description="missing parameter 'query' (a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query)"
+        )
+    text = params.queries[0]
+    if not text.strip():
+        abort(400, description="parameter 'query' is empty")
+    fmt = _choose_format(query_kind(text), params.formats)
+    st = state()
+    result = execute(
+        st.kg,
+        text,
+        default_graph_uris=params.default_graphs,
+        named_graph_uris=params.named_graphs,
+        timeout=st.settings.query_timeout,
+        max_rows=st.settings.max_rows,
+    )
+    if fmt not in _candidates(result.kind):  # the lexer guessed the form wrongly: negotiate again
+        fmt = _choose_format(result.kind, params.formats)
+    if fmt == "html":
+        return _query_page(text, result, params)
+    return result_response(result, fmt)
+
+
+def result_response(result: QueryResult, fmt: str) -> Response:
+    """A query result in a data format, with the truncation header when the row cap was hit."""
+    body = formats.serialize_result(result, fmt)
+    headers = {TRUNCATED_HEADER: "true"} if result.truncated else {}
+    return send(body, formats.BY_NAME[fmt].content_type, headers=headers)
+
+
+def _candidates(kind: str | None) -> tuple[str, ...]:
+    return GRAPH_CANDIDATES if kind in ("CONSTRUCT", "DESCRIBE") else RESULT_CANDIDATES
+
+
+def _choose_format(kind: str | None, requested: list[str]) -> str:
+    candidates = _candidates(kind)
+    if requested:
+        fmt = formats.resolve(requested[0], candidates)
+        if fmt is None:
+            abort(400, description=f"parameter 'format' must be one of: {', '.join(candidates)}")
+        return fmt
+    return negotiate(candidates)
+
+
+def _read_protocol() -> Protocol:
+    pairs = _pairs(request.environ.get("QUERY_STRING", ""), "the query string")
+    if request.method == "POST":
+        mimetype = request.mimetype
+        charset = request.mimetype_params.get("charset")
+        if charset and charset.strip().lower() not in ("utf-8", "utf8"):
+            abort(415, description=f"only UTF-8 is accepted, not charset={charset[:40]}")
+        if mimetype == "application/sparql-update":
+            abort(403, description=MSG_READ_ONLY)
+        if mimetype == "application/x-www-form-urlencoded":
+            pairs += _pairs(_utf8(request.get_data(cache=False), "the request body"), "the request body")
+        elif mimetype == "application/sparql-query":
+            pairs.append(("query", _utf8(request.get_data(cache=False), "the query")))
+        else:
+            shown = mimetype[:60] or "none"
+            abort(
+                415,
+                description=f"POST a query as application/x-www-form-urlencoded or application/sparql-query "
+                f"(the request's media type is {shown})",
+            )
+    params = Protocol()
+    slots = {
+        "query": params.queries,
+        "update": params.updates,
+        "default-graph-uri": params.default_graphs,
+        "named-graph-uri": params.named_graphs,
+        "format": params.formats,
+        "using-graph-uri": params.updates,
+        "using-named-graph-uri": params.updates,
+    }
+    for key, value in pairs:
+        slot = slots.get(key)
+        if slot is not None:
+            slot.append(value)
+    return params
+
+
+def _utf8(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        abort(400, description=f"{what} is not valid UTF-8")
+
+
+def _pairs(raw: str, what: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(
+            raw, keep_blank_values=True, encoding="utf-8", errors="strict", max_num_fields=MAX_FIELDS
+        )
+    except UnicodeDecodeError:
+        abort(400, description=f"{what} is not valid UTF-8")
+    except ValueError:
+        abort(400, description=f"{what} has more than {MAX_FIELDS} fields")
+
+
+def _query_page(text: str, result: QueryResult | None, params: Protocol | None) -> Response:
+    st = state()
+    examples = [(q, _strip_header(q.text)) for q in st.catalogue.values()]
+    table = result_table(st.kg, result, st.settings.max_rows) if result is not None else None
+    response = page(
+        "sparql.html",
+        title="SPARQL query",
+        query=text,
+        table=table,
+        examples=examples,
+        result=result,
+        formats=RESULT_CANDIDATES[:-1] + GRAPH_CANDIDATES[:-1],
+    )
+    if result is not None and result.truncated:
+        response.headers[TRUNCATED_HEADER] = "true"
+    return response
+
+
+def _strip_header(text: str) -> str:
+    """A stored query without its ``#+`` header lines (shorter example links)."""
+    return "\n".join(line for line in text.splitlines() if not line.startswith("#+")).strip() + "\n"

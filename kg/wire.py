@@ -1,0 +1,76 @@
+"""A compact, exact encoding of query results for the trip from the sandbox child back to the parent.
+
+One JSON document (ASCII, so lone surrogates survive). Terms: an IRI is ``"U" + iri``, a blank node ``"B" + id``,
+a literal a list ``[lexical]``, ``[lexical, "@" + lang]`` or ``[lexical, datatype]``; an unbound value is null.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+Term = str | list[str] | None
+
+
+def encode_term(term: Node | None) -> Term:
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return "U" + term
+    if isinstance(term, BNode):
+        return "B" + term
+    if isinstance(term, Literal):
+        if term.language:
+            return [str(term), "@" + term.language]
+        if term.datatype:
+            return [str(term), str(term.datatype)]
+        return [str(term)]
+    raise TypeError(f"cannot send a {type(term).__name__} as a result term")
+
+
+def decode_term(value: Term) -> Node | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return URIRef(value[1:]) if value[0] == "U" else BNode(value[1:])
+    if len(value) == 1:
+        return Literal(value[0])
+    if value[1].startswith("@"):
+        return Literal(value[0], lang=value[1][1:])
+    return Literal(value[0], datatype=URIRef(value[1]))
+
+
+def encode(kind: str, *, vars: Iterable[str] = (), rows: Iterable[Iterable[Node | None]] = (),
+           boolean: bool | None = None, triples: Iterable[tuple[Node, Node, Node]] = (),
+           truncated: bool = False) -> bytes:
+    doc: dict[str, Any] = {
+        "kind": kind,
+        "vars": list(vars),
+        "rows": [[encode_term(t) for t in row] for row in rows],
+        "boolean": boolean,
+        "triples": [[encode_term(t) for t in triple] for triple in triples],
+        "truncated": truncated,
+    }
+    return json.dumps(doc, separators=(",", ":")).encode("ascii")
+
+
+def decode(payload: bytes) -> dict[str, Any]:
+    """The encoded document with terms decoded; ``triples`` becomes a list of term triples."""
+    doc = json.loads(payload)
+    doc["vars"] = tuple(doc["vars"])
+    doc["rows"] = tuple(tuple(decode_term(t) for t in row) for row in doc["rows"])
+    doc["triples"] = [tuple(decode_term(t) for t in triple) for triple in doc["triples"]]
+    return doc
+
+
+def to_graph(triples: Iterable[tuple[Any, Any, Any]], namespaces: Iterable[tuple[str, Any]] = ()) -> Graph:
+    graph = Graph()
+    for prefix, ns in namespaces:
+        graph.bind(prefix, ns, override=True, replace=True)
+    for triple in triples:
+        graph.add(triple)
+    return graph

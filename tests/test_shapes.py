@@ -1,0 +1,167 @@
+"""Each SHACL shape in ontology/shapes.ttl rejects a small broken fixture in tests/data/ with its exact message.
+
+Every fixture is `tests/data/valid-minimal.ttl`'s pattern with one rule broken, validated on its own against the
+real ontology and shapes (as `careers-kg validate FILE` does). The expected messages are written out here, so a
+reworded or lost sh:message fails a test; the set of messages must match exactly, so a fixture that breaks more
+than the one rule it is named for fails too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import SH
+
+from kg.build import validate_files
+from kg.config import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "data"
+SHAPES_FILE = REPO / "ontology" / "shapes.ttl"
+EX = "https://example.org/careers-kg-test/"
+
+# The sh:message of each shape, as written in ontology/shapes.ttl.
+PROFESSION_NAME = 'A profession must have exactly one English name (skos:prefLabel with language tag "en").'
+PROFESSION_DESCRIPTION = "A profession must have a description (dct:description)."
+PROFESSION_CODE = (
+    "A profession must have at least one occupation code (ckg:occupationCode), such as a SOC or ISCO-08 code."
+)
+PROFESSION_CODE_VALID = (
+    "An occupation code of this profession is not valid: it needs a code value such as "
+    '"31-9092" (SOC) or "3256" (ISCO-08) and the code set it belongs to.'
+)
+CODE_VALUE = (
+    'An occupation code must have exactly one code value (schema:codeValue) of the form "00-0000" (SOC) '
+    'or "0000" (ISCO-08).'
+)
+CODE_SET = "An occupation code must name the code set it belongs to (schema:inCodeSet), such as SOC 2018 or ISCO-08."
+STAT_ABOUT = "A statistic must be about exactly one subject (ckg:about), a profession or an occupation group."
+STAT_VARIABLE = "A statistic must measure exactly one statistical variable (ckg:variable)."
+STAT_VALUE = "A statistic must have exactly one value (ckg:value), a number typed xsd:integer or xsd:decimal."
+STAT_UNIT = "A statistic must have exactly one unit (ckg:unit)."
+STAT_DATE = "A statistic must have exactly one date (ckg:date) typed xsd:date, xsd:gYearMonth or xsd:gYear."
+STAT_SOURCE = "A statistic must cite at least one source (ckg:source)."
+STAT_CURRENCY = 'A statistic in money (a ckg:MonetaryUnit) must state its currency (ckg:currency), such as "USD".'
+PERCENT_RANGE = "A percentage (unit id:unit-percent) must lie between 0 and 100."
+SETTING_SHARES = "The work-setting shares of one subject and date add up to more than 100 percent."
+SOURCE_PUBLISHER = "A source must name its publisher (dct:publisher)."
+SOURCE_DATE = "A source must have a date (dct:date)."
+SOURCE_TITLE = "A source must have a title (dct:title)."
+ENTITY_SOURCE = "This entity must cite at least one source (ckg:source) for its facts."
+SOURCE_LINK = "Every ckg:source value must be a source node (a ckg:Source, ckg:DatasetRelease or ckg:Publication)."
+CREDENTIAL_ISSUER = "A credential must name the body that issues it (ckg:issuedBy)."
+ACCREDITED_BY = "Every ckg:accreditedBy value must be an accrediting body (ckg:AccreditingBody)."
+TYPICAL_DURATION = 'A typical duration (ckg:typicalDuration) must be an xsd:duration such as "P2Y"^^xsd:duration.'
+MIN_DURATION = 'A minimum duration (ckg:minDuration) must be an xsd:duration such as "P4M"^^xsd:duration.'
+MAX_DURATION = 'A maximum duration (ckg:maxDuration) must be an xsd:duration such as "P15M"^^xsd:duration.'
+RENEWAL_FREQUENCY = (
+    'A renewal frequency (ckg:renewalFrequency) must be an xsd:duration such as "P60M"^^xsd:duration.'
+)
+UNIQUE_PREFLABEL = "An entity may have at most one skos:prefLabel per language; give other names as skos:altLabel."
+UNIQUE_RDFS_LABEL = "An entity may have at most one rdfs:label per language."
+
+# fixture file stem → (the shape it breaks, the exact set of messages, the focus nodes that must be reported)
+CASES: dict[str, tuple[str, set[str], set[str]]] = {
+    "broken-profession-no-english-name": ("ProfessionNameShape", {PROFESSION_NAME}, {"profession"}),
+    "broken-profession-no-description": ("ProfessionDescriptionShape", {PROFESSION_DESCRIPTION}, {"profession"}),
+    "broken-profession-no-occupation-code": ("ProfessionCodeCountShape", {PROFESSION_CODE}, {"profession"}),
+    # sh:node reports the profession, and pyshacl adds the nested code's own failure as sh:detail
+    "broken-profession-invalid-code": ("ProfessionCodeValidShape", {PROFESSION_CODE_VALID, CODE_SET}, {"profession"}),
+    "broken-occupation-code-bad-value": ("CodeValueShape", {CODE_VALUE}, {"code"}),
+    "broken-occupation-code-no-code-set": ("CodeSetShape", {CODE_SET}, {"code"}),
+    "broken-statistic-no-subject": ("StatisticAboutShape", {STAT_ABOUT}, {"stat"}),
+    "broken-statistic-two-variables": ("StatisticVariableShape", {STAT_VARIABLE}, {"stat"}),
+    "broken-statistic-string-value": ("StatisticValueShape", {STAT_VALUE}, {"stat"}),
+    "broken-statistic-no-unit": ("StatisticUnitShape", {STAT_UNIT}, {"stat"}),
+    "broken-statistic-no-date": ("StatisticDateShape", {STAT_DATE}, {"stat"}),
+    # a statistic is also one of the entities that must cite a source, so both rules speak
+    "broken-statistic-no-source": ("StatisticSourceShape", {STAT_SOURCE, ENTITY_SOURCE}, {"stat"}),
+    "broken-statistic-money-without-currency": ("StatisticCurrencyShape", {STAT_CURRENCY}, {"stat"}),
+    "broken-statistic-percent-out-of-range": ("PercentRangeShape", {PERCENT_RANGE}, {"stat"}),
+    "broken-setting-shares-over-100": ("SettingSharesShape", {SETTING_SHARES}, {"share-hospitals", "share-offices"}),
+    "broken-source-no-publisher": ("SourcePublisherShape", {SOURCE_PUBLISHER}, {"source"}),
+    "broken-source-no-date": ("SourceDateShape", {SOURCE_DATE}, {"source"}),
+    "broken-source-no-title": ("SourceTitleShape", {SOURCE_TITLE}, {"source"}),
+    "broken-entity-no-source": ("EntitySourceShape", {ENTITY_SOURCE}, {"organization"}),
+    "broken-source-link-not-a-source": ("SourceLinkTargetShape", {SOURCE_LINK}, {"organization"}),
+    "broken-credential-no-issuer": ("CredentialIssuerShape", {CREDENTIAL_ISSUER}, {"credential"}),
+    "broken-accreditation-not-accrediting-body": ("AccreditedByBodyShape", {ACCREDITED_BY}, {"program"}),
+    "broken-typical-duration-not-duration": ("TypicalDurationShape", {TYPICAL_DURATION}, {"program"}),
+    "broken-min-duration-not-duration": ("MinDurationShape", {MIN_DURATION}, {"program"}),
+    "broken-max-duration-not-duration": ("MaxDurationShape", {MAX_DURATION}, {"program"}),
+    "broken-renewal-frequency-not-duration": ("RenewalFrequencyShape", {RENEWAL_FREQUENCY}, {"renewal"}),
+    "broken-label-two-english-preflabels": ("UniquePrefLabelShape", {UNIQUE_PREFLABEL}, {"skill"}),
+    "broken-label-two-rdfs-labels": ("UniqueRdfsLabelShape", {UNIQUE_RDFS_LABEL}, {"thing"}),
+}
+
+# Node shapes whose constraints are reported through their property shapes (their own sh:message is a summary).
+CONTAINERS = {
+    "ProfessionShape",
+    "OccupationCodeShape",
+    "StatisticShape",
+    "SourceShape",
+    "SourcedEntityShape",
+    "SourceLinkShape",
+    "CredentialShape",
+    "AccreditationShape",
+    "DurationShape",
+    "LabelShape",
+}
+
+
+@pytest.fixture(scope="module")
+def real_settings(tmp_path_factory) -> Settings:
+    """The real ontology and shapes (whatever the environment says), with a throw-away cache."""
+    return Settings.from_env(
+        root=REPO,
+        ontology_file=REPO / "ontology" / "careers.ttl",
+        shapes_file=SHAPES_FILE,
+        cache_dir=tmp_path_factory.mktemp("shapes-cache"),
+    )
+
+
+def _validate(settings: Settings, name: str):
+    return validate_files(settings.replace(data_files=(FIXTURES / f"{name}.ttl",)))
+
+
+def test_the_valid_fixture_conforms(real_settings):
+    report = _validate(real_settings, "valid-minimal")
+    assert report.conforms is True
+    assert report.results == ()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_broken_fixture_is_rejected_with_its_shapes_message(real_settings, name):
+    _shape, messages, focus = CASES[name]
+    report = _validate(real_settings, name)
+    assert report.conforms is False
+    assert {r.message for r in report.results} == messages
+    assert {r.focus for r in report.results if r.message in messages} >= {EX + f for f in focus}
+
+
+def test_every_shape_has_a_plain_message():
+    shapes = Graph().parse(SHAPES_FILE)
+    ns = "https://w3id.org/careers-kg/shapes#"
+    named = {s for s in shapes.subjects() if isinstance(s, URIRef) and str(s).startswith(ns)}
+    assert len(named) == len(CASES) + len(CONTAINERS)
+    for shape in named:
+        messages = [m for m in shapes.objects(shape, SH.message)]
+        assert len(messages) == 1, shape
+        assert str(messages[0]).endswith("."), shape
+    for constraint in shapes.objects(None, SH.sparql):
+        assert shapes.value(constraint, SH.message) is not None
+
+
+def test_every_message_bearing_shape_has_a_broken_fixture():
+    shapes = Graph().parse(SHAPES_FILE)
+    ns = "https://w3id.org/careers-kg/shapes#"
+    leaves = {
+        str(s)[len(ns) :]
+        for s in shapes.subjects(SH.message, None)
+        if isinstance(s, URIRef) and str(s).startswith(ns)
+    } - CONTAINERS
+    # the three SPARQL-based node shapes report their own message
+    assert leaves == {shape for shape, _messages, _focus in CASES.values()}
+    assert sorted(p.stem for p in FIXTURES.glob("broken-*.ttl")) == sorted(CASES)

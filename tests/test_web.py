@@ -1,0 +1,254 @@
+"""The web pages and their data twins, through Flask's test client over the real built KG."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import warnings
+
+from rdflib import RDF, Graph, URIRef
+from web_fixtures import HTML, app, client  # noqa: F401 - fixtures
+
+from kg.namespaces import CKG, ID, SCHEMA
+
+CMA_PATH = "/id/certified-medical-assistant"
+JSON = {"Accept": "application/json"}
+
+
+def _jsonld(html: str) -> dict:
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match, "no JSON-LD block"
+    return json.loads(match.group(1))
+
+
+def _parse(body: bytes, fmt: str) -> Graph:
+    with warnings.catch_warnings():  # rdflib's JSON-LD parser builds a (deprecated) ConjunctiveGraph
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return Graph().parse(data=body.decode("utf-8"), format=fmt)
+
+
+def test_home(client):
+    r = client.get("/", headers=HTML)
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert html.count("<h1>") == 1
+    for link in ('href="/id/certified-medical-assistant"', 'href="/id/medical-coder"', 'href="/compare"',
+                 'href="/queries"', 'href="/sparql"', 'href="/ontology"', 'href="/export.ttl"', 'href="/void.ttl"'):
+        assert link in html
+    assert 'class="skip-link" href="#main"' in html and '<main id="main"' in html
+
+
+def test_entity_page_shows_the_median_pay_with_its_source(client):
+    r = client.get(CMA_PATH, headers=HTML)
+    assert r.status_code == 200
+    assert r.content_type == "text/html; charset=utf-8"
+    html = r.get_data(as_text=True)
+    assert "<h1>Certified Medical Assistant</h1>" in html
+    assert html.count("<h1") == 1
+    assert "$31,540" in html and "31,540" in html
+    assert "623,560" in html
+    assert "BLS Occupational Employment Statistics, May 2016" in html
+    assert 'href="https://www.bls.gov/oes/2016/may/oes_nat.htm"' in html
+    assert "10 years old" in html
+    assert '<th scope="col">Source</th>' in html
+    assert 'class="badge inferred"' in html
+    assert "conforms to the SHACL shapes" in html
+    assert 'href="/id/medical-coder"' in html  # a labelled link, not a raw IRI
+    assert "What points here" in html
+
+
+def test_profession_page_embeds_schema_org_occupation(client):
+    doc = _jsonld(client.get(CMA_PATH, headers=HTML).get_data(as_text=True))
+    assert doc["@context"] == "https://schema.org"
+    assert doc["@type"] == "Occupation"
+    assert doc["name"] == "Certified Medical Assistant"
+    salaries = {s["duration"]: s for s in doc["estimatedSalary"]}
+    assert salaries["P1Y"]["@type"] == "MonetaryAmountDistribution"
+    assert salaries["P1Y"]["median"] == 31540
+    assert salaries["P1Y"]["currency"] == "USD"
+    assert salaries["PT1H"]["median"] == 15.17
+    assert "31-9092" in [c["codeValue"] for c in doc["occupationalCategory"]]
+    assert "Associate degree" in [e.get("credentialCategory") for e in doc["educationRequirements"]]
+    assert doc["qualifications"][0]["name"] == "Certified Medical Assistant (CMA) certification"
+    assert doc["qualifications"][0]["credentialCategory"] == "certification"
+
+
+def test_coder_markup_uses_the_proxy_figures(client):
+    doc = _jsonld(client.get("/id/medical-coder", headers=HTML).get_data(as_text=True))
+    annual = next(s for s in doc["estimatedSalary"] if s["duration"] == "P1Y")
+    assert annual["median"] == 38040
+    assert "Medical Records and Health Information Technician" in annual["description"]
+
+
+def test_non_profession_page_has_no_markup(client):
+    html = client.get("/id/aama", headers=HTML).get_data(as_text=True)
+    assert "application/ld+json" not in html.split("</head>")[0].replace('type="application/ld+json" href', "")
+
+
+def test_entity_link_header_lists_every_twin(client):
+    link = client.get(CMA_PATH, headers=HTML).headers["Link"]
+    for ext, media in ((".ttl", "text/turtle"), (".jsonld", "application/ld+json"), (".nt", "application/n-triples"),
+                       (".rdf", "application/rdf+xml"), (".json", "application/json")):
+        assert f'<{CMA_PATH}{ext}>; rel="alternate"; type="{media}"' in link
+
+
+def test_entity_twins_by_suffix(client):
+    for ext, media, fmt in ((".ttl", "text/turtle", "turtle"), (".nt", "application/n-triples", "nt"),
+                            (".rdf", "application/rdf+xml", "xml"), (".jsonld", "application/ld+json", "json-ld")):
+        r = client.get(CMA_PATH + ext)
+        assert r.status_code == 200, ext
+        assert r.content_type == f"{media}; charset=utf-8"
+        g = _parse(r.data, fmt)
+        assert (ID["certified-medical-assistant"], RDF.type, CKG.Profession) in g, ext
+        assert "Link" in r.headers
+
+
+def test_entity_json_twin(client):
+    r = client.get(CMA_PATH + ".json")
+    assert r.content_type == "application/json; charset=utf-8"
+    data = r.get_json()
+    assert data["label"] == "Certified Medical Assistant"
+    assert data["statistics"][2]["value"] == "31,540"
+
+
+def test_entity_content_negotiation(client):
+    assert client.get(CMA_PATH, headers={"Accept": "text/turtle"}).content_type.startswith("text/turtle")
+    assert client.get(CMA_PATH, headers={"Accept": "application/ld+json"}).content_type.startswith(
+        "application/ld+json")
+    assert client.get(CMA_PATH, headers={"Accept": "application/n-triples"}).content_type.startswith(
+        "application/n-triples")
+    assert client.get(CMA_PATH, headers={"Accept": "*/*"}).content_type.startswith("text/html")
+    assert client.get(CMA_PATH).content_type.startswith("text/html")
+    assert client.get(CMA_PATH, headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_unknown_entity_is_a_404_page(client):
+    r = client.get("/id/no-such-entity", headers=HTML)
+    assert r.status_code == 404
+    html = r.get_data(as_text=True)
+    assert "<h1>Not found</h1>" in html
+    assert "there is no entity called &#39;no-such-entity&#39;" in html
+    r = client.get("/id/no-such-entity.ttl")
+    assert r.status_code == 404
+    assert r.get_json() == {"error": "Not found", "status": 404,
+                            "message": "there is no entity called 'no-such-entity' in Careers KG"}
+
+
+def test_compare_default_shows_both_median_pays(client):
+    r = client.get("/compare", headers=HTML)
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert "<h1>Certified Medical Assistant vs. Medical Coder</h1>" in html
+    assert "$31,540 per year" in html and "$38,040 per year" in html
+    assert "$15.17 per hour" in html and "$18.29 per hour" in html
+    assert "10 years old" in html
+    assert "Medical Records and Health Information Technician" in html  # the proxy is named
+    assert "<svg" in html and 'role="img"' in html
+    assert '<select id="pick-a" name="a">' in html
+    assert '<option value="medical-coder" selected>' in html
+    assert '<th scope="row">Median pay, annual</th>' in html
+
+
+def test_compare_explicit_pair_and_twins(client):
+    html = client.get("/compare?a=medical-coder&b=cancer-registrar", headers=HTML).get_data(as_text=True)
+    assert "<h1>Medical Coder vs. Cancer Registrar</h1>" in html
+    data = client.get("/compare.json?a=certified-medical-assistant&b=medical-coder").get_json()
+    median = next(r for r in data["rows"] if r["key"] == "median_annual")
+    assert median["a"]["values"] == ["$31,540 per year"]
+    assert median["b"]["values"] == ["$38,040 per year"]
+    assert median["a"]["age_years"] >= 10
+    r = client.get("/compare.csv?a=certified-medical-assistant&b=medical-coder")
+    assert r.content_type == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(r.get_data(as_text=True))))
+    assert rows[0][1] == "Certified Medical Assistant"
+    assert ["Median pay, annual", "$31,540 per year"] == rows[3][:2]
+    link = client.get("/compare", headers=HTML).headers["Link"]
+    assert '</compare.json?a=certified-medical-assistant&b=medical-coder>; rel="alternate"' in link
+
+
+def test_compare_errors(client):
+    r = client.get("/compare?a=medical-coder", headers=JSON)
+    assert r.status_code == 400
+    assert r.get_json()["message"].startswith("missing parameter 'b'")
+    r = client.get("/compare?a=nobody&b=medical-coder", headers=JSON)
+    assert r.status_code == 404
+    assert r.get_json()["message"] == "parameter 'a': there is no profession called 'nobody'"
+    r = client.get("/compare?a=aama&b=medical-coder", headers=JSON)
+    assert r.status_code == 400
+    assert r.get_json()["message"] == "parameter 'a': 'aama' is not a profession"
+    assert client.get("/compare?a=medical-coder&a=aama&b=x", headers=JSON).status_code == 400
+    assert client.get("/compare.xml").status_code == 404
+
+
+def test_search_page_and_json(client):
+    html = client.get("/search?q=coder", headers=HTML).get_data(as_text=True)
+    assert "Search results for “coder”" in html
+    assert '<a href="/id/medical-coder">Medical Coder</a>' in html
+    data = client.get("/search.json?q=CAAHEP").get_json()
+    assert data["q"] == "CAAHEP"
+    first = data["results"][0]
+    assert first["iri"] == str(ID["caahep"])
+    assert first["label"] == "Commission on Accreditation of Allied Health Education Programs"
+    assert first["url"] == "/id/caahep"
+    assert first["match"] == "exact"
+    assert client.get("/search", headers=HTML).status_code == 200  # the empty form
+    r = client.get("/search.json")
+    assert r.status_code == 400
+    assert "missing parameter 'q'" in r.get_json()["message"]
+    assert client.get("/search.json?q=" + "x" * 201).status_code == 400
+
+
+def test_ontology_page_and_turtle(client):
+    html = client.get("/ontology", headers=HTML).get_data(as_text=True)
+    assert '<section id="Profession"' in html
+    assert '<section id="educationPath"' in html
+    assert '<a href="http://schema.org/Occupation">' in html
+    assert html.count("<h1>") == 1
+    g = _parse(client.get("/ontology.ttl").data, "turtle")
+    assert (CKG.Profession, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")) in g
+    assert client.get("/ontology", headers={"Accept": "text/turtle"}).content_type.startswith("text/turtle")
+
+
+def test_shapes(client):
+    r = client.get("/shapes.ttl")
+    assert r.status_code == 200 and r.content_type == "text/turtle; charset=utf-8"
+    assert len(_parse(r.data, "turtle")) > 10
+
+
+def test_exports(client, kg):
+    g = _parse(client.get("/export.ttl").data, "turtle")
+    assert len(g) == len(kg.data)
+    assert (ID["medical-coder"], RDF.type, CKG.Profession) in g
+    assert (ID["medical-coder"], RDF.type, SCHEMA.Occupation) not in g
+    full = _parse(client.get("/export.nt?inferred=true").data, "nt")
+    assert len(full) == len(kg.export_graph(inferred=True))
+    assert (ID["medical-coder"], RDF.type, SCHEMA.Occupation) in full
+    assert len(_parse(client.get("/export.jsonld").data, "json-ld")) == len(kg.data)
+    assert client.get("/export.ttl?inferred=maybe").status_code == 400
+    assert client.get("/export.xyz").status_code == 404
+
+
+def test_void(client, kg):
+    r = client.get("/void.ttl")
+    g = _parse(r.data, "turtle")
+    void = "http://rdfs.org/ns/void#"
+    dataset = URIRef("https://w3id.org/careers-kg/dataset")
+    assert int(g.value(dataset, URIRef(void + "triples"))) == len(kg.data)
+    assert str(g.value(dataset, URIRef(void + "sparqlEndpoint"))) == "http://localhost/sparql"
+    assert len(list(g.objects(dataset, URIRef(void + "dataDump")))) == 3
+    assert str(g.value(dataset, URIRef("http://purl.org/dc/terms/license"))).startswith(
+        "https://creativecommons.org/licenses/by/4.0")
+    assert str(g.value(dataset, URIRef("http://www.w3.org/2002/07/owl#versionInfo"))) == kg.version
+    assert ID["source-bls-oes-may-2016"] in set(g.objects(dataset, URIRef("http://purl.org/dc/terms/source")))
+
+
+def test_healthz(client, kg):
+    r = client.get("/healthz")
+    assert r.status_code == 200
+    data = r.get_json()
+    assert data["status"] == "ok"
+    assert data["version"] == kg.version
+    assert data["conforms"] is True
+    assert data["triples"]["data"] == len(kg.data)
