@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, XSD
 from rdflib.term import Node
 
 from kg.labels import label
@@ -19,20 +19,11 @@ from kg.namespaces import CKG, ID, PREFIXES, SCHEMA, bind_prefixes
 HEADER_PROPERTIES = frozenset({RDF.type, SKOS.prefLabel, DCTERMS.description})
 # Statistics are shown as a table, so their links to the entity are not repeated among incoming links.
 STATISTIC_LINKS = frozenset({CKG.about, SCHEMA.observationAbout})
-VARIABLE_ORDER = tuple(
-    ID[v]
-    for v in (
-        "var-employment",
-        "var-median-hourly-wage",
-        "var-median-annual-wage",
-        "var-mean-hourly-wage",
-        "var-mean-annual-wage",
-        "var-projected-growth",
-        "var-projected-new-positions",
-        "var-employment-share-by-setting",
-        "var-fastest-growing-count",
-    )
+_ORDER = (
+    "employment median-hourly-wage median-annual-wage mean-hourly-wage mean-annual-wage projected-growth "
+    "projected-new-positions employment-share-by-setting fastest-growing-count"
 )
+VARIABLE_ORDER = tuple(ID["var-" + v] for v in _ORDER.split())  # the seed's order
 
 
 @dataclass(frozen=True)
@@ -347,8 +338,6 @@ def _add_bnode_closure(graph: Graph, node: Node, out: Graph) -> None:
             todo.append(o)
 
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMERIC = frozenset(
-    URIRef(_XSD + t)
-    for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger", "positiveInteger")
+    XSD[t] for t in "integer decimal double float int long nonNegativeInteger positiveInteger".split()
 )

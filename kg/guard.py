@@ -1,7 +1,8 @@
 """Static checks on SPARQL text: size, updates, SERVICE, nesting, syntax — decided before anything runs.
 
-``prepare`` parses a query once and refuses what the endpoint never runs. ``query_kind`` and ``is_update`` read
-the query form from the text with a small lexer (no parse), for content negotiation and early refusal.
+``prepare`` parses a query once and refuses what the endpoint never runs. ``query_kind`` and ``is_update``
+read the query form from the text with a small lexer (no parse), for content negotiation and early refusal;
+``check_text`` does the cheap checks (size, update, nesting) that need no parse at all.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ log = logging.getLogger(__name__)
 MAX_QUERY_BYTES = 100_000  # "query text over 100 KB -> 413"
 MAX_NESTING = 200  # groups, parentheses and brackets; real queries stay below 20
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
+UPDATE_WORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
 
 MSG_TOO_LONG = "the query text is longer than 100 KB"
 MSG_UPDATE = "updates are not allowed: this endpoint is read-only"
@@ -128,7 +131,7 @@ def _short(text: str, limit: int = 160) -> str:
 
 
 def _mentions_service(root: Any) -> bool:
-    """True if a SERVICE pattern occurs anywhere in a parse tree or algebra (iterative: no recursion limit)."""
+    """True if a SERVICE pattern occurs anywhere in a parse tree or algebra (iterative: any depth)."""
     stack, seen = [root], set()
     while stack:
         node = stack.pop()
@@ -201,5 +204,6 @@ def query_kind(text: str) -> str | None:
 
 
 def is_update(text: str) -> bool:
-    """True if *text* is a SPARQL Update request (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY)."""
+    """True if *text* is a SPARQL Update request (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE,
+    COPY, WITH …)."""
     return _first_keyword(text) in UPDATE_WORDS

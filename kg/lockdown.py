@@ -24,8 +24,21 @@ import threading
 import warnings
 
 RECURSION_LIMIT = 20_000  # a 5 000-step path needs ~12 000 frames; 2 000 nested groups are refused before
-_RESET_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGXCPU",
-                  "SIGWINCH", "SIGABRT", "SIGCHLD", "SIGTTIN", "SIGTTOU")
+_RESET_SIGNALS = (
+    "SIGTERM",
+    "SIGINT",
+    "SIGHUP",
+    "SIGQUIT",
+    "SIGUSR1",
+    "SIGUSR2",
+    "SIGALRM",
+    "SIGXCPU",
+    "SIGWINCH",
+    "SIGABRT",
+    "SIGCHLD",
+    "SIGTTIN",
+    "SIGTTOU",
+)
 
 
 class Blocked(PermissionError):
@@ -93,19 +106,52 @@ def _limit_memory(headroom: int) -> None:
 
 
 _CODE_ROOTS = tuple(
-    {os.path.realpath(p) + os.sep for k in ("stdlib", "platstdlib", "purelib", "platlib")
-     if (p := sysconfig.get_paths().get(k))}
+    {
+        os.path.realpath(p) + os.sep
+        for k in ("stdlib", "platstdlib", "purelib", "platlib")
+        if (p := sysconfig.get_paths().get(k))
+    }
     | {os.path.dirname(os.path.realpath(__file__)) + os.sep}  # this package
 )
 _CODE_SUFFIXES = (".py", ".pyc", ".so")
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _WRITE_MODES = frozenset("wax+")
 _BLOCKED_PREFIXES = (
-    "socket.", "urllib.", "http.", "ftplib.", "smtplib.", "imaplib.", "poplib.", "nntplib.", "telnetlib.",
-    "subprocess.", "os.exec", "os.spawn", "os.posix_spawn", "os.fork", "os.system", "os.kill", "os.killpg",
-    "os.remove", "os.rename", "os.unlink", "os.rmdir", "os.mkdir", "os.chmod", "os.chown", "os.link",
-    "os.symlink", "os.truncate", "os.putenv", "os.unsetenv", "shutil.", "ctypes.", "sqlite3.", "webbrowser.",
-    "pty.", "mmap.",
+    "socket.",
+    "urllib.",
+    "http.",
+    "ftplib.",
+    "smtplib.",
+    "imaplib.",
+    "poplib.",
+    "nntplib.",
+    "telnetlib.",
+    "subprocess.",
+    "os.exec",
+    "os.spawn",
+    "os.posix_spawn",
+    "os.fork",
+    "os.system",
+    "os.kill",
+    "os.killpg",
+    "os.remove",
+    "os.rename",
+    "os.unlink",
+    "os.rmdir",
+    "os.mkdir",
+    "os.chmod",
+    "os.chown",
+    "os.link",
+    "os.symlink",
+    "os.truncate",
+    "os.putenv",
+    "os.unsetenv",
+    "shutil.",
+    "ctypes.",
+    "sqlite3.",
+    "webbrowser.",
+    "pty.",
+    "mmap.",
 )
 
 

@@ -1,21 +1,23 @@
 """Run SPARQL queries over the knowledge graph under the guards of issue 5.
 
-``prepare`` parses and checks a query once (see kg.guard). ``execute`` evaluates it in a sandboxed child process
-(see kg.sandbox) with a time limit and a row cap, over the locally held graphs only:
+``prepare`` parses and checks a query once (see kg.guard). ``execute`` evaluates it in a sandboxed child
+process (see kg.sandbox, kg.lockdown) with a time limit and a row cap, over the locally held graphs only:
 
-- no dataset description: the default graph is ``kg.union``; ``GRAPH ?g`` ranges over ``kg.dataset``'s named graphs;
-- ``default_graph_uris``/``named_graph_uris`` (SPARQL protocol), or else the query's FROM / FROM NAMED, choose
-  among the locally held graphs: the default graph is the merge of the chosen graphs, and an IRI not held locally
-  is an empty graph — nothing is ever fetched or read from disk.
+- no dataset description: the default graph is ``kg.union``; ``GRAPH ?g`` ranges over the named graphs of
+  ``kg.dataset``;
+- ``default_graph_uris``/``named_graph_uris`` (SPARQL protocol), or else the query's FROM / FROM NAMED,
+  choose among the locally held graphs: the default graph is the merge of the chosen graphs, and an IRI not
+  held locally is an empty graph — nothing is ever fetched or read from disk.
 
 Untrusted text should be passed to ``execute`` as a string: it is then parsed inside the child, under the time
-limit. ``prepare`` parses in the calling process (for stored queries, parsed once at start-up).
+limit (pyparsing needs seconds for some 100 KB texts). ``prepare`` parses in the calling process: for stored
+queries, parsed once at start-up.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -33,8 +35,16 @@ from rdflib.term import Node
 from kg import sandbox, wire
 from kg.guard import MAX_QUERY_BYTES, Prepared, QueryError, check_text, is_update, prepare, query_kind
 
-__all__ = ["MAX_QUERY_BYTES", "Prepared", "QueryError", "QueryResult", "execute", "is_update", "prepare",
-           "query_kind"]
+__all__ = [
+    "MAX_QUERY_BYTES",
+    "Prepared",
+    "QueryError",
+    "QueryResult",
+    "execute",
+    "is_update",
+    "prepare",
+    "query_kind",
+]
 
 log = logging.getLogger(__name__)
 
@@ -62,34 +72,60 @@ def execute(
     max_rows: int | None = None,
     max_memory: int | None = sandbox.MEMORY_HEADROOM,
 ) -> QueryResult:
-    """Evaluate *query* over *kg* in a sandboxed child; QueryError (400, 413, 503…) if it cannot be answered."""
+    """Evaluate *query* over *kg* in a sandboxed child; QueryError (400, 413, 503…) if unanswerable."""
     if isinstance(query, str):
         check_text(query)  # size, update, nesting: refused before forking
     if max_rows is not None and max_rows < 0:
         raise ValueError("max_rows must be >= 0")
     _warm_up()
-    task = partial(_evaluate, kg, query, dict(bindings or {}), tuple(map(str, default_graph_uris)),
-                   tuple(map(str, named_graph_uris)), max_rows)
+    task = partial(
+        _evaluate,
+        kg,
+        query,
+        dict(bindings or {}),
+        tuple(map(str, default_graph_uris)),
+        tuple(map(str, named_graph_uris)),
+        max_rows,
+    )
     doc = wire.decode(sandbox.run(task, timeout=timeout, max_memory=max_memory))
     graph = None
     if doc["kind"] in ("CONSTRUCT", "DESCRIBE"):
         graph = wire.to_graph(doc["triples"], kg.union.namespaces())
-    return QueryResult(kind=doc["kind"], vars=doc["vars"], rows=doc["rows"], boolean=doc["boolean"],
-                       graph=graph, truncated=doc["truncated"])
+    return QueryResult(
+        kind=doc["kind"],
+        vars=doc["vars"],
+        rows=doc["rows"],
+        boolean=doc["boolean"],
+        graph=graph,
+        truncated=doc["truncated"],
+    )
 
 
-@functools.cache
+_warm_lock = threading.Lock()
+_warm = False
+
+
 def _warm_up() -> None:
     """Do once in the parent what every child would otherwise redo: pyparsing streamlines the SPARQL grammar
     on its first parse (about 40 ms)."""
-    prepare("ASK { ?s ?p ?o FILTER(REGEX(STR(?s), '^x')) }")
+    global _warm
+    with _warm_lock:
+        if not _warm:
+            prepare("ASK { ?s ?p ?o FILTER(REGEX(STR(?s), '^x')) }")
+            _warm = True
 
 
 # --- in the child ------------------------------------------------------------------------------------------
 
 
-def _evaluate(kg: Any, query: str | Prepared, bindings: dict[str, Node], default_uris: tuple[str, ...],
-              named_uris: tuple[str, ...], max_rows: int | None) -> bytes:
+def _evaluate(
+    kg: Any,
+    query: str | Prepared,
+    bindings: dict[str, Node],
+    default_uris: tuple[str, ...],
+    named_uris: tuple[str, ...],
+    max_rows: int | None,
+) -> bytes:
     prepared = prepare(query) if isinstance(query, str) else query
     if not default_uris and not named_uris:  # the protocol parameters override FROM / FROM NAMED
         clause = prepared.dataset_clause
@@ -140,8 +176,9 @@ def _dataset(kg: Any, default_uris: Sequence[str], named_uris: Sequence[str]) ->
     if not default_uris and not named_uris:
         return kg.union, _LocalDataset(local)
     named = _LocalDataset({URIRef(i): local[URIRef(i)] for i in named_uris if URIRef(i) in local})
-    chosen = [kg.union if URIRef(i) == UNION_GRAPH else local.get(URIRef(i)) for i in dict.fromkeys(default_uris)]
-    chosen = [g for g in chosen if g is not None]
+    iris = [URIRef(i) for i in dict.fromkeys(default_uris)]
+    picked = [kg.union if iri == UNION_GRAPH else local.get(iri) for iri in iris]
+    chosen = [g for g in picked if g is not None]
     if len(chosen) == 1:
         return chosen[0], named
     merged = Graph()
@@ -154,8 +191,11 @@ def _dataset(kg: Any, default_uris: Sequence[str], named_uris: Sequence[str]) ->
 def _local_graphs(kg: Any) -> dict[URIRef, Graph]:
     dataset = kg.dataset
     graphs = dataset.graphs() if hasattr(dataset, "graphs") else dataset.contexts()
-    return {g.identifier: g for g in graphs
-            if isinstance(g.identifier, URIRef) and g.identifier != DATASET_DEFAULT_GRAPH_ID}
+    return {
+        g.identifier: g
+        for g in graphs
+        if isinstance(g.identifier, URIRef) and g.identifier != DATASET_DEFAULT_GRAPH_ID
+    }
 
 
 class _LocalDataset(Dataset):

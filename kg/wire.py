@@ -1,7 +1,8 @@
 """A compact, exact encoding of query results for the trip from the sandbox child back to the parent.
 
-One JSON document (ASCII, so lone surrogates survive). Terms: an IRI is ``"U" + iri``, a blank node ``"B" + id``,
-a literal a list ``[lexical]``, ``[lexical, "@" + lang]`` or ``[lexical, datatype]``; an unbound value is null.
+One JSON document (ASCII, so lone surrogates survive). Terms: an IRI is ``"U" + iri``, a blank node
+``"B" + id``, a literal a list ``[lexical]``, ``[lexical, "@" + lang]`` or ``[lexical, datatype]``; an unbound
+value is null.
 """
 
 from __future__ import annotations
@@ -44,9 +45,15 @@ def decode_term(value: Term) -> Node | None:
     return Literal(value[0], datatype=URIRef(value[1]))
 
 
-def encode(kind: str, *, vars: Iterable[str] = (), rows: Iterable[Iterable[Node | None]] = (),
-           boolean: bool | None = None, triples: Iterable[tuple[Node, Node, Node]] = (),
-           truncated: bool = False) -> bytes:
+def encode(
+    kind: str,
+    *,
+    vars: Iterable[str] = (),
+    rows: Iterable[Iterable[Node | None]] = (),
+    boolean: bool | None = None,
+    triples: Iterable[tuple[Node, Node, Node]] = (),
+    truncated: bool = False,
+) -> bytes:
     doc: dict[str, Any] = {
         "kind": kind,
         "vars": list(vars),

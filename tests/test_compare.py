@@ -96,7 +96,9 @@ def test_education_rows(cmp):
         "Optional: Master's degree",
     )
     assert cmp.row("degree_requirements").b.values[0] == "No degree required"
-    assert "Postsecondary certificate or diploma in medical coding: 4–15 months" in cmp.row("programs").b.values
+    assert (
+        "Postsecondary certificate or diploma in medical coding: 4–15 months" in cmp.row("programs").b.values
+    )
     assert "Associate degree program in medical assisting: about 2 years" in cmp.row("programs").a.values
     assert cmp.row("accreditation").a.values == (
         "Accrediting Bureau of Health Education Schools (ABHES), recognized by CHEA",
@@ -119,7 +121,9 @@ def test_credential_rows(cmp):
     )
     assert cmp.row("recertification").a.citations[0].label == "AAMA Recertification Handbook"
     assert cmp.row("licensing").b.values[0].startswith("Not required")
-    assert "Prerequisite: Certified Medical Assistant (CMA) certification." in cmp.row("licensing").a.values[0]
+    assert (
+        "Prerequisite: Certified Medical Assistant (CMA) certification." in cmp.row("licensing").a.values[0]
+    )
 
 
 def test_list_rows(cmp):

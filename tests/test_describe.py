@@ -141,7 +141,15 @@ def test_entity_graph_has_statements_statistics_and_incoming(kg):
 
 @pytest.mark.parametrize(
     ("when", "expected"),
-    [("2016-05", 10), ("2016-11-27", 10), ("2016-11-28", 9), ("2016-12", 9), ("2015", 11), ("2027", 0), (None, None)],
+    [
+        ("2016-05", 10),
+        ("2016-11-27", 10),
+        ("2016-11-28", 9),
+        ("2016-12", 9),
+        ("2015", 11),
+        ("2027", 0),
+        (None, None),
+    ],
 )
 def test_age_years(when, expected):
     assert age_years(when, TODAY) == expected

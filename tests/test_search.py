@@ -1,4 +1,4 @@
-"""kg.search: labels, alternative labels (acronyms) and schema:name, ranked exact > prefix > word > contains."""
+"""kg.search: labels, alternative labels (acronyms), schema:name; ranked exact > prefix > word > contains."""
 
 from __future__ import annotations
 

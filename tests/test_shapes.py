@@ -1,9 +1,9 @@
-"""Each SHACL shape in ontology/shapes.ttl rejects a small broken fixture in tests/data/ with its exact message.
+"""Each SHACL shape in ontology/shapes.ttl rejects a small broken fixture in tests/data/ with its message.
 
-Every fixture is `tests/data/valid-minimal.ttl`'s pattern with one rule broken, validated on its own against the
-real ontology and shapes (as `careers-kg validate FILE` does). The expected messages are written out here, so a
-reworded or lost sh:message fails a test; the set of messages must match exactly, so a fixture that breaks more
-than the one rule it is named for fails too.
+Every fixture is `tests/data/valid-minimal.ttl`'s pattern with one rule broken, validated on its own against
+the real ontology and shapes (as `careers-kg validate FILE` does). The expected messages are written out
+here, so a reworded or lost sh:message fails a test; the set of messages must match exactly, so a fixture
+that breaks more than the one rule it is named for fails too.
 """
 
 from __future__ import annotations
@@ -36,39 +36,57 @@ CODE_VALUE = (
     'An occupation code must have exactly one code value (schema:codeValue) of the form "00-0000" (SOC) '
     'or "0000" (ISCO-08).'
 )
-CODE_SET = "An occupation code must name the code set it belongs to (schema:inCodeSet), such as SOC 2018 or ISCO-08."
+CODE_SET = (
+    "An occupation code must name the code set it belongs to (schema:inCodeSet), such as SOC 2018 or ISCO-08."
+)
 STAT_ABOUT = "A statistic must be about exactly one subject (ckg:about), a profession or an occupation group."
 STAT_VARIABLE = "A statistic must measure exactly one statistical variable (ckg:variable)."
 STAT_VALUE = "A statistic must have exactly one value (ckg:value), a number typed xsd:integer or xsd:decimal."
 STAT_UNIT = "A statistic must have exactly one unit (ckg:unit)."
 STAT_DATE = "A statistic must have exactly one date (ckg:date) typed xsd:date, xsd:gYearMonth or xsd:gYear."
 STAT_SOURCE = "A statistic must cite at least one source (ckg:source)."
-STAT_CURRENCY = 'A statistic in money (a ckg:MonetaryUnit) must state its currency (ckg:currency), such as "USD".'
+STAT_CURRENCY = (
+    'A statistic in money (a ckg:MonetaryUnit) must state its currency (ckg:currency), such as "USD".'
+)
 PERCENT_RANGE = "A percentage (unit id:unit-percent) must lie between 0 and 100."
 SETTING_SHARES = "The work-setting shares of one subject and date add up to more than 100 percent."
 SOURCE_PUBLISHER = "A source must name its publisher (dct:publisher)."
 SOURCE_DATE = "A source must have a date (dct:date)."
 SOURCE_TITLE = "A source must have a title (dct:title)."
 ENTITY_SOURCE = "This entity must cite at least one source (ckg:source) for its facts."
-SOURCE_LINK = "Every ckg:source value must be a source node (a ckg:Source, ckg:DatasetRelease or ckg:Publication)."
+SOURCE_LINK = (
+    "Every ckg:source value must be a source node (a ckg:Source, ckg:DatasetRelease or ckg:Publication)."
+)
 CREDENTIAL_ISSUER = "A credential must name the body that issues it (ckg:issuedBy)."
 ACCREDITED_BY = "Every ckg:accreditedBy value must be an accrediting body (ckg:AccreditingBody)."
-TYPICAL_DURATION = 'A typical duration (ckg:typicalDuration) must be an xsd:duration such as "P2Y"^^xsd:duration.'
+TYPICAL_DURATION = (
+    'A typical duration (ckg:typicalDuration) must be an xsd:duration such as "P2Y"^^xsd:duration.'
+)
 MIN_DURATION = 'A minimum duration (ckg:minDuration) must be an xsd:duration such as "P4M"^^xsd:duration.'
 MAX_DURATION = 'A maximum duration (ckg:maxDuration) must be an xsd:duration such as "P15M"^^xsd:duration.'
 RENEWAL_FREQUENCY = (
     'A renewal frequency (ckg:renewalFrequency) must be an xsd:duration such as "P60M"^^xsd:duration.'
 )
-UNIQUE_PREFLABEL = "An entity may have at most one skos:prefLabel per language; give other names as skos:altLabel."
+UNIQUE_PREFLABEL = (
+    "An entity may have at most one skos:prefLabel per language; give other names as skos:altLabel."
+)
 UNIQUE_RDFS_LABEL = "An entity may have at most one rdfs:label per language."
 
 # fixture file stem → (the shape it breaks, the exact set of messages, the focus nodes that must be reported)
 CASES: dict[str, tuple[str, set[str], set[str]]] = {
     "broken-profession-no-english-name": ("ProfessionNameShape", {PROFESSION_NAME}, {"profession"}),
-    "broken-profession-no-description": ("ProfessionDescriptionShape", {PROFESSION_DESCRIPTION}, {"profession"}),
+    "broken-profession-no-description": (
+        "ProfessionDescriptionShape",
+        {PROFESSION_DESCRIPTION},
+        {"profession"},
+    ),
     "broken-profession-no-occupation-code": ("ProfessionCodeCountShape", {PROFESSION_CODE}, {"profession"}),
     # sh:node reports the profession, and pyshacl adds the nested code's own failure as sh:detail
-    "broken-profession-invalid-code": ("ProfessionCodeValidShape", {PROFESSION_CODE_VALID, CODE_SET}, {"profession"}),
+    "broken-profession-invalid-code": (
+        "ProfessionCodeValidShape",
+        {PROFESSION_CODE_VALID, CODE_SET},
+        {"profession"},
+    ),
     "broken-occupation-code-bad-value": ("CodeValueShape", {CODE_VALUE}, {"code"}),
     "broken-occupation-code-no-code-set": ("CodeSetShape", {CODE_SET}, {"code"}),
     "broken-statistic-no-subject": ("StatisticAboutShape", {STAT_ABOUT}, {"stat"}),
@@ -80,7 +98,11 @@ CASES: dict[str, tuple[str, set[str], set[str]]] = {
     "broken-statistic-no-source": ("StatisticSourceShape", {STAT_SOURCE, ENTITY_SOURCE}, {"stat"}),
     "broken-statistic-money-without-currency": ("StatisticCurrencyShape", {STAT_CURRENCY}, {"stat"}),
     "broken-statistic-percent-out-of-range": ("PercentRangeShape", {PERCENT_RANGE}, {"stat"}),
-    "broken-setting-shares-over-100": ("SettingSharesShape", {SETTING_SHARES}, {"share-hospitals", "share-offices"}),
+    "broken-setting-shares-over-100": (
+        "SettingSharesShape",
+        {SETTING_SHARES},
+        {"share-hospitals", "share-offices"},
+    ),
     "broken-source-no-publisher": ("SourcePublisherShape", {SOURCE_PUBLISHER}, {"source"}),
     "broken-source-no-date": ("SourceDateShape", {SOURCE_DATE}, {"source"}),
     "broken-source-no-title": ("SourceTitleShape", {SOURCE_TITLE}, {"source"}),
@@ -96,7 +118,7 @@ CASES: dict[str, tuple[str, set[str], set[str]]] = {
     "broken-label-two-rdfs-labels": ("UniqueRdfsLabelShape", {UNIQUE_RDFS_LABEL}, {"thing"}),
 }
 
-# Node shapes whose constraints are reported through their property shapes (their own sh:message is a summary).
+# Node shapes whose constraints are reported by their property shapes (their own sh:message is a summary).
 CONTAINERS = {
     "ProfessionShape",
     "OccupationCodeShape",

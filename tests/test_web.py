@@ -8,13 +8,19 @@ import json
 import re
 import warnings
 
+import pytest
 from rdflib import RDF, Graph, URIRef
-from web_fixtures import HTML, app, client  # noqa: F401 - fixtures
+from web_fixtures import HTML, web_client
 
 from kg.namespaces import CKG, ID, SCHEMA
 
 CMA_PATH = "/id/certified-medical-assistant"
 JSON = {"Accept": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def client(settings, kg):
+    return web_client(settings, kg)
 
 
 def _jsonld(html: str) -> dict:
@@ -34,8 +40,16 @@ def test_home(client):
     assert r.status_code == 200
     html = r.get_data(as_text=True)
     assert html.count("<h1>") == 1
-    for link in ('href="/id/certified-medical-assistant"', 'href="/id/medical-coder"', 'href="/compare"',
-                 'href="/queries"', 'href="/sparql"', 'href="/ontology"', 'href="/export.ttl"', 'href="/void.ttl"'):
+    for link in (
+        'href="/id/certified-medical-assistant"',
+        'href="/id/medical-coder"',
+        'href="/compare"',
+        'href="/queries"',
+        'href="/sparql"',
+        'href="/ontology"',
+        'href="/export.ttl"',
+        'href="/void.ttl"',
+    ):
         assert link in html
     assert 'class="skip-link" href="#main"' in html and '<main id="main"' in html
 
@@ -84,19 +98,30 @@ def test_coder_markup_uses_the_proxy_figures(client):
 
 def test_non_profession_page_has_no_markup(client):
     html = client.get("/id/aama", headers=HTML).get_data(as_text=True)
-    assert "application/ld+json" not in html.split("</head>")[0].replace('type="application/ld+json" href', "")
+    assert "application/ld+json" not in html.split("</head>")[0].replace(
+        'type="application/ld+json" href', ""
+    )
 
 
 def test_entity_link_header_lists_every_twin(client):
     link = client.get(CMA_PATH, headers=HTML).headers["Link"]
-    for ext, media in ((".ttl", "text/turtle"), (".jsonld", "application/ld+json"), (".nt", "application/n-triples"),
-                       (".rdf", "application/rdf+xml"), (".json", "application/json")):
+    for ext, media in (
+        (".ttl", "text/turtle"),
+        (".jsonld", "application/ld+json"),
+        (".nt", "application/n-triples"),
+        (".rdf", "application/rdf+xml"),
+        (".json", "application/json"),
+    ):
         assert f'<{CMA_PATH}{ext}>; rel="alternate"; type="{media}"' in link
 
 
 def test_entity_twins_by_suffix(client):
-    for ext, media, fmt in ((".ttl", "text/turtle", "turtle"), (".nt", "application/n-triples", "nt"),
-                            (".rdf", "application/rdf+xml", "xml"), (".jsonld", "application/ld+json", "json-ld")):
+    for ext, media, fmt in (
+        (".ttl", "text/turtle", "turtle"),
+        (".nt", "application/n-triples", "nt"),
+        (".rdf", "application/rdf+xml", "xml"),
+        (".jsonld", "application/ld+json", "json-ld"),
+    ):
         r = client.get(CMA_PATH + ext)
         assert r.status_code == 200, ext
         assert r.content_type == f"{media}; charset=utf-8"
@@ -116,9 +141,11 @@ def test_entity_json_twin(client):
 def test_entity_content_negotiation(client):
     assert client.get(CMA_PATH, headers={"Accept": "text/turtle"}).content_type.startswith("text/turtle")
     assert client.get(CMA_PATH, headers={"Accept": "application/ld+json"}).content_type.startswith(
-        "application/ld+json")
+        "application/ld+json"
+    )
     assert client.get(CMA_PATH, headers={"Accept": "application/n-triples"}).content_type.startswith(
-        "application/n-triples")
+        "application/n-triples"
+    )
     assert client.get(CMA_PATH, headers={"Accept": "*/*"}).content_type.startswith("text/html")
     assert client.get(CMA_PATH).content_type.startswith("text/html")
     assert client.get(CMA_PATH, headers={"Accept": "image/png"}).status_code == 406
@@ -132,8 +159,11 @@ def test_unknown_entity_is_a_404_page(client):
     assert "there is no entity called &#39;no-such-entity&#39;" in html
     r = client.get("/id/no-such-entity.ttl")
     assert r.status_code == 404
-    assert r.get_json() == {"error": "Not found", "status": 404,
-                            "message": "there is no entity called 'no-such-entity' in Careers KG"}
+    assert r.get_json() == {
+        "error": "Not found",
+        "status": 404,
+        "message": "there is no entity called 'no-such-entity' in Careers KG",
+    }
 
 
 def test_compare_default_shows_both_median_pays(client):
@@ -239,7 +269,8 @@ def test_void(client, kg):
     assert str(g.value(dataset, URIRef(void + "sparqlEndpoint"))) == "http://localhost/sparql"
     assert len(list(g.objects(dataset, URIRef(void + "dataDump")))) == 3
     assert str(g.value(dataset, URIRef("http://purl.org/dc/terms/license"))).startswith(
-        "https://creativecommons.org/licenses/by/4.0")
+        "https://creativecommons.org/licenses/by/4.0"
+    )
     assert str(g.value(dataset, URIRef("http://www.w3.org/2002/07/owl#versionInfo"))) == kg.version
     assert ID["source-bls-oes-may-2016"] in set(g.objects(dataset, URIRef("http://purl.org/dc/terms/source")))
 

@@ -28,7 +28,8 @@ class EmbeddedServer(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # options newer than the installed gunicorn are skipped
+                self.cfg.set(key, value)
 
     def load(self) -> Any:
         return self.application
@@ -61,6 +62,7 @@ def gunicorn_options(
         "loglevel": "info",
         "proc_name": "careers-kg",
         "forwarded_allow_ips": "127.0.0.1",
+        "control_socket_disable": True,  # gunicorn >= 25 would share one socket path between servers
     }
 
 

@@ -4,14 +4,15 @@ a form and the results; /openapi.json: one operation per stored query, plus /spa
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort
 
 from kg import formats
 from kg.queries import ParamError, StoredQuery, bind
 from kg.sparql import execute
 from kg.web.openapi import openapi_document
-from kg.web.respond import Alternate, alternates, negotiate, send_json, single_args, split_suffix
+from kg.web.respond import Alternate, alternates, link_header, negotiate, send_json, single_args, split_suffix
 from kg.web.respond import page as render_page
 from kg.web.state import state
 from kg.web.table import result_table
@@ -78,14 +79,8 @@ def stored(name: str) -> Response:
         abort(404, description=f"a {query.kind} query has no {formats.BY_NAME[suffix_fmt].extension} format")
     fmt = negotiate(allowed, suffix_fmt)
     raw = single_args()
-    qs = dict(raw)
-    alts = alternates(f"/queries/{base}", allowed[1:], qs)
-    alts.insert(
-        0,
-        Alternate(
-            f"/queries/{base}" + (f"?{request.query_string.decode()}" if qs else ""), "text/html", "html"
-        ),
-    )
+    alts = alternates(f"/queries/{base}", allowed[1:], raw)
+    alts.insert(0, Alternate(f"/queries/{base}" + (f"?{urlencode(raw)}" if raw else ""), "text/html", "html"))
     runnable = bool(raw) or not any(p.required for p in query.params)
     if fmt == "html" and not runnable:
         return _page(query, raw, alts, None, None, 200)
@@ -105,7 +100,7 @@ def stored(name: str) -> Response:
     if fmt == "html":
         return _page(query, raw, alts, result, None, 200)
     response = result_response(result, fmt)
-    response.headers["Link"] = ", ".join(f'<{a.href}>; rel="alternate"; type="{a.type}"' for a in alts)
+    response.headers["Link"] = link_header(alts)
     return response
 
 

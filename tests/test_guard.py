@@ -1,0 +1,160 @@
+"""kg.guard: what is refused before anything runs — updates, SERVICE, syntax errors, size, nesting — and the
+query form read from the text."""
+
+from __future__ import annotations
+
+import pytest
+from standins import MSG_NESTED, MSG_SERVICE, MSG_UPDATE, PFX, Canary, small_kg
+
+from kg.guard import nesting_depth
+from kg.sparql import QueryError, execute, is_update, prepare, query_kind
+
+
+@pytest.fixture(scope="module")
+def small():
+    return small_kg()
+
+
+@pytest.fixture
+def canary():
+    listener = Canary()
+    yield listener
+    assert listener.close() == []
+
+
+UPDATES = [
+    "INSERT DATA { <http://example.org/a> <http://example.org/p> <http://example.org/z> }",
+    "DELETE DATA { <http://example.org/a> <http://example.org/p> <http://example.org/b> }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "INSERT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "LOAD <http://example.org/data.ttl>",
+    "CLEAR DEFAULT",
+    "CLEAR ALL",
+    "DROP GRAPH <http://example.org/g1>",
+    "CREATE GRAPH <http://example.org/new>",
+    "ADD <http://example.org/g1> TO <http://example.org/g2>",
+    "MOVE DEFAULT TO <http://example.org/g3>",
+    "COPY <http://example.org/g1> TO DEFAULT",
+    "WITH <http://example.org/g1> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    PFX + "# a comment with SELECT in it\ninsert data { ex:a ex:p ex:z }",
+    "\\u0049NSERT DATA { <http://example.org/a> <http://example.org/p> <http://example.org/z> }",
+]
+
+
+@pytest.mark.parametrize("text", UPDATES)
+def test_updates_are_refused(small, text):
+    before = len(small.union)
+    with pytest.raises(QueryError) as err:
+        execute(small, text, timeout=10)
+    assert (err.value.status, err.value.message) == (400, MSG_UPDATE)
+    with pytest.raises(QueryError) as err:
+        prepare(text)
+    assert (err.value.status, err.value.message) == (400, MSG_UPDATE)
+    assert is_update(text) and query_kind(text) is None
+    assert len(small.union) == before
+
+
+SERVICES = {
+    "top level": "SELECT * WHERE { SERVICE <{url}> { ?s ?p ?o } }",
+    "silent": "SELECT * WHERE { SERVICE SILENT <{url}> { ?s ?p ?o } }",
+    "subquery": "SELECT * WHERE { { SELECT ?s WHERE { SERVICE <{url}> { ?s ?p ?o } } } }",
+    "filter exists": "SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <{url}> { ?s ?p ?o } } }",
+    "filter not exists": "SELECT * WHERE { ?s ?p ?o FILTER NOT EXISTS { SERVICE <{url}> { ?s ?p ?o } } }",
+    "bind exists": "SELECT * WHERE { BIND(EXISTS { SERVICE <{url}> { ?s ?p ?o } } AS ?x) }",
+    "optional": "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE <{url}> { ?s ?q ?v } } }",
+    "union": "SELECT * WHERE { { ?s ?p ?o } UNION { SERVICE <{url}> { ?s ?p ?o } } }",
+    "minus": "SELECT * WHERE { ?s ?p ?o MINUS { SERVICE <{url}> { ?s ?p ?o } } }",
+    "graph": "SELECT * WHERE { GRAPH ?g { SERVICE <{url}> { ?s ?p ?o } } }",
+    "variable": "SELECT * WHERE { BIND(<{url}> AS ?e) SERVICE ?e { ?s ?p ?o } }",
+    "ask": "ASK { SERVICE <{url}> { ?s ?p ?o } }",
+    "construct": "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <{url}> { ?s ?p ?o } }",
+    "describe": "DESCRIBE ?s WHERE { SERVICE <{url}> { ?s ?p ?o } }",
+}
+
+
+@pytest.mark.parametrize("template", SERVICES.values(), ids=SERVICES.keys())
+def test_service_is_refused(small, canary, template):
+    text = template.replace("{url}", canary.url)
+    for run in (lambda: execute(small, text, timeout=10), lambda: prepare(text)):
+        with pytest.raises(QueryError) as err:
+            run()
+        assert (err.value.status, err.value.message) == (400, MSG_SERVICE)
+
+
+def test_syntax_error_names_line_and_column(small):
+    with pytest.raises(QueryError) as err:
+        execute(small, "SELECT ?s\nWHERE { ?s ?p ?o .\n  FILTER ( }", timeout=10)
+    assert err.value.status == 400
+    assert err.value.message == (
+        "SPARQL syntax error at line 3, column 3: Expected SelectQuery, found 'FILTER'"
+    )
+
+
+def test_unknown_prefix(small):
+    with pytest.raises(QueryError) as err:
+        execute(small, "SELECT * WHERE { foo:a ?p ?o }", timeout=10)
+    assert err.value.status == 400
+    assert err.value.message == "the query is invalid: Unknown namespace prefix : foo"
+
+
+def test_bad_regex_is_400(small):
+    with pytest.raises(QueryError) as err:
+        execute(small, "SELECT * WHERE { ?s ?p ?o FILTER(REGEX(STR(?s), '(')) }", timeout=10)
+    assert err.value.status == 400
+    assert err.value.message == (
+        "invalid regular expression in the query: missing ), unterminated subpattern at position 0"
+    )
+
+
+def test_overlong_text_is_413(small):
+    text = "SELECT * WHERE { ?s ?p ?o }" + "#" * 100_000
+    for run in (lambda: execute(small, text, timeout=10), lambda: prepare(text)):
+        with pytest.raises(QueryError) as err:
+            run()
+        assert (err.value.status, err.value.message) == (413, "the query text is longer than 100 KB")
+
+
+def test_2000_nested_groups_is_400(small):
+    text = "SELECT * WHERE " + "{" * 2000 + " ?s ?p ?o " + "}" * 2000
+    for run in (lambda: execute(small, text, timeout=10), lambda: prepare(text)):
+        with pytest.raises(QueryError) as err:
+            run()
+        assert (err.value.status, err.value.message) == (400, MSG_NESTED)
+
+
+def test_nesting_within_the_limit_runs_in_the_sandbox(small):
+    """150 groups are too deep for an in-process parse (RecursionError -> 400) but fine in the sandbox."""
+    text = "SELECT * WHERE " + "{" * 150 + " ?s <http://example.org/p> ?o " + "}" * 150
+    assert len(execute(small, text, timeout=30).rows) == 2
+    with pytest.raises(QueryError) as err:
+        prepare(text)
+    assert (err.value.status, err.value.message) == (400, MSG_NESTED)
+
+
+# --- query form from text ---
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "SELECT"),
+        ("  select * { ?s ?p ?o }", "SELECT"),
+        (PFX + "BASE <http://example.org/#x>\n# CONSTRUCT in a comment\nASK { ?s ?p 'DESCRIBE' }", "ASK"),
+        (
+            "PREFIX : <http://example.org/#>\nPREFIX a-b: <urn:x>\nconstruct { ?s ?p ?o } where { ?s ?p ?o }",
+            "CONSTRUCT",
+        ),
+        ("DESCRIBE <http://example.org/a>", "DESCRIBE"),
+        ("\\u0053ELECT * WHERE { ?s ?p ?o }", "SELECT"),
+        ("# only a comment", None),
+        ("", None),
+        ("<http://example.org/a> SELECT", None),
+    ],
+)
+def test_query_kind(text, kind):
+    assert query_kind(text) == kind
+    assert not is_update(text)
+
+
+def test_nesting_depth_ignores_strings_iris_and_comments():
+    assert nesting_depth("SELECT * { ?s ?p '{{{{' . ?s ?p <http://x/((> # {{{{\n FILTER((1)) }") == 3
