@@ -33,6 +33,8 @@ MEMORY_HEADROOM = 2 * 1024**3  # bytes the child may allocate beyond what it inh
 MSG_MEMORY = "the query needed more memory than allowed and was stopped"
 MSG_OUTSIDE = "the query tried to reach something outside the knowledge graph"
 MSG_FAILED = "the query could not be evaluated"
+MAX_RESULT_BYTES = 256 * 1024**2  # one result frame (the row cap bounds rows, not the size of each value)
+MSG_TOO_BIG = "the result is larger than 256 MB"
 _HEADER = struct.Struct("!Q")
 _STOP_SIGNALS = {signal.SIGKILL, signal.SIGALRM, signal.SIGXCPU}
 _exiting: set[int] = set()  # children that sent their frame and are exiting on their own
@@ -127,7 +129,12 @@ def _collect(
 
 
 def _complete(buf: bytearray) -> bool:
-    return len(buf) >= _HEADER.size and len(buf) >= _HEADER.size + _HEADER.unpack_from(buf)[0]
+    if len(buf) < _HEADER.size:
+        return False
+    size = _HEADER.unpack_from(buf)[0]
+    if size > MAX_RESULT_BYTES + 1:  # the child refuses to send more: it is not itself any more
+        raise QueryError(500, MSG_FAILED)
+    return len(buf) >= _HEADER.size + size
 
 
 def _drain(fd: int) -> bytes:
@@ -203,6 +210,8 @@ def _child(
         os.close(read_fd)
         lockdown(keep_fd=write_fd, timeout=timeout, max_memory=max_memory)
         body = b"K" + task()
+        if len(body) > MAX_RESULT_BYTES:
+            raise QueryError(503, MSG_TOO_BIG)
         _write_all(write_fd, _HEADER.pack(len(body)) + body)
         code = 0
     except BaseException as exc:  # noqa: B036 - everything must end in a frame and os._exit

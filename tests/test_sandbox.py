@@ -126,3 +126,11 @@ def test_failure_detail_goes_to_the_log_not_the_client(caplog):
     assert (err.value.status, err.value.message) == (400, "the query could not be evaluated")
     assert "1234" not in str(err.value)
     assert "ValueError: internal detail 1234" in caplog.text
+
+
+def test_sandbox_result_size_limit(monkeypatch):
+    monkeypatch.setattr(sandbox, "MAX_RESULT_BYTES", 1000)
+    with pytest.raises(QueryError) as err:
+        sandbox.run(lambda: b"z" * 1001, timeout=10)
+    assert (err.value.status, err.value.message) == (503, "the result is larger than 256 MB")
+    assert sandbox.run(lambda: b"z" * 999, timeout=10) == b"z" * 999

@@ -200,18 +200,20 @@ RUNAWAYS = {
 @pytest.mark.parametrize("text", RUNAWAYS.values(), ids=RUNAWAYS.keys())
 def test_runaway_query_is_stopped(big, text):
     sandbox.reap_exited(wait=True)
-    assert children() == []
+    before = set(children())  # other tests may have started servers
     start = time.monotonic()
     with pytest.raises(QueryError) as err:
         execute(big, text, timeout=1)
     assert time.monotonic() - start < 2.0  # the limit + 1 s
     assert (err.value.status, err.value.message) == (503, MSG_TIMEOUT_1S)
-    assert children() == []  # killed and reaped, not left burning CPU
+    assert set(children()) <= before  # killed and reaped, not left burning CPU
 
 
 def test_other_queries_are_answered_during_a_runaway(big, small):
+    sandbox.reap_exited(wait=True)
+    before = set(children())
     with ThreadPoolExecutor(max_workers=6) as pool:
-        runaway = pool.submit(execute, big, RUNAWAYS["cartesian product"], timeout=2)
+        runaway = pool.submit(execute, big, RUNAWAYS["cartesian product"], timeout=3)
         quick = [
             pool.submit(execute, small, PFX + "SELECT ?o WHERE { ex:a ex:p ?o }", timeout=10)
             for _ in range(20)
@@ -222,7 +224,7 @@ def test_other_queries_are_answered_during_a_runaway(big, small):
             runaway.result()
     assert err.value.status == 503
     sandbox.reap_exited(wait=True)
-    assert children() == []
+    assert set(children()) <= before
 
 
 # --- row cap ------------------------------------------------------------------------------------------------

@@ -223,3 +223,17 @@ def test_literal_results_are_escaped_on_the_page(client):
     html = _get(client, 'SELECT ?x WHERE { BIND("<b>hi</b>" AS ?x) }', HTML["Accept"]).get_data(as_text=True)
     assert "&lt;b&gt;hi&lt;/b&gt;" in html
     assert "<b>hi</b>" not in html
+
+
+def test_runaway_query_is_stopped_with_503(settings, kg):
+    import time
+
+    slow = web_client(settings.replace(query_timeout=0.5), kg)
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    started = time.monotonic()
+    r = _get(slow, query)
+    assert time.monotonic() - started < 2.5
+    assert r.status_code == 503
+    assert r.headers["Retry-After"] == "5"
+    assert "0.5 s" in r.get_json()["message"]
+    assert slow.get("/healthz").status_code == 200
