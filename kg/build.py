@@ -1,7 +1,10 @@
-"""The pipeline, in order: read inputs → parse → OWL-RL closure → SHACL validation → an immutable KnowledgeGraph.
+"""The pipeline, in order: read inputs → parse → OWL-RL closure → SHACL validation → an immutable
+KnowledgeGraph.
 
-This is the only module that knows that order. A conforming build is cached on disk (see `kg.cache`) under a key
-hashed from every input byte and the library versions, so an unchanged tree starts without reasoning, validating
+This is the only module that knows that order. A conforming build is cached on disk (see `kg.cache`)
+under a key
+hashed from every input byte and the library versions, so an unchanged tree starts without reasoning,
+validating
 or even importing owlrl and pyshacl; a changed input rebuilds. Invalid data is never served: `build` raises
 `ValidationFailed` with the report.
 """
@@ -39,7 +42,8 @@ class ValidationFailed(Exception):
 class KnowledgeGraph:
     """The built graph, never mutated after `build` returns.
 
-    `dataset` holds the named graphs (asserted data, ontology, inferred, and any extra graphs) with a union default
+    `dataset` holds the named graphs (asserted data, ontology, inferred, and any extra graphs) with a
+    union default
     graph; `data`, `ontology`, `inferred` are views of its named graphs; `union` is one plain graph with every
     triple, for fast queries. `version` is a short hash of the inputs (use it as an ETag).
     """
@@ -54,7 +58,8 @@ class KnowledgeGraph:
     triple_counts: Mapping[str, int]
 
     def export_graph(self, inferred: bool = False) -> Graph:
-        """What exports serialize: the asserted data, or with *inferred* the data and its closure (a new graph)."""
+        """What exports serialize: the asserted data, or with *inferred* the data and its closure (a new
+        graph)."""
         if not inferred:
             return self.data
         out = new_graph()
@@ -62,7 +67,8 @@ class KnowledgeGraph:
         return out
 
     def with_named_graphs(self, graphs: Iterable[tuple[str, Graph]]) -> KnowledgeGraph:
-        """A new KnowledgeGraph whose dataset also holds *graphs* as named graphs, and whose union includes them
+        """A new KnowledgeGraph whose dataset also holds *graphs* as named graphs, and whose union
+        includes them
         (a Fuseki-style union default graph). This one is left as it is."""
         graphs = [(str(iri), graph) for iri, graph in graphs]
         named = [(g.identifier, g) for g in self.dataset.graphs() if len(g)] + graphs
@@ -170,11 +176,8 @@ def _compute(inputs: _Inputs, say: Progress) -> tuple[Graph, Graph, Graph, Repor
     closure = reason.infer(data, ontology)
     bind_prefixes(closure.inferred)
     say("validating (SHACL)")
-    combined = Graph(bind_namespaces="none")
-    combined.addN((s, p, o, combined) for s, p, o in data)
-    combined.addN((s, p, o, combined) for s, p, o in closure.inferred)
-    labels = combined + ontology
-    report = validate.validate(combined, shapes, ontology, labels=labels)
+    labels = data + closure.inferred + ontology
+    report = validate.validate([data, closure.inferred], shapes, ontology, labels=labels)
     report = report.with_results(validate.inconsistency_results(closure.inconsistencies))
     return data, ontology, closure.inferred, report
 

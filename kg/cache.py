@@ -1,8 +1,10 @@
 """The on-disk build cache: one pickle per input hash, written atomically, checked before it is trusted.
 
-Format (measured in bench/startup.py and the issue note): a pickle of the rdflib Dataset (memory store) and the
+Format (measured in bench/startup.py and the issue note): a pickle of the rdflib Dataset (memory store)
+and the
 union Graph loads in about a third of the time an N-Triples parse of the same triples takes, and faster than
-re-adding pickled tuples to a fresh store. The file starts with a header line (magic, format, the SHA-256 of the
+re-adding pickled tuples to a fresh store. The file starts with a header line (magic, format, the SHA-256
+of the
 payload) so a truncated or corrupt file is detected before unpickling and is then ignored (and rebuilt).
 The cache directory is the project's own (`.cache/` by default); only files this module wrote are loaded.
 """
@@ -24,7 +26,8 @@ KEEP = 4  # cache files kept per directory (the newest); older ones are removed 
 
 
 def library_versions() -> tuple[str, ...]:
-    """Versions of the libraries whose output or pickled classes the cache holds (read without importing them)."""
+    """Versions of the libraries whose output or pickled classes the cache holds (read without importing
+    them)."""
     out = []
     for dist in ("rdflib", "owlrl", "pyshacl"):
         try:
@@ -63,7 +66,8 @@ def load(cache_dir: Path, key: str) -> dict[str, Any] | None:
 
 
 def store(cache_dir: Path, key: str, parts: dict[str, Any]) -> Path | None:
-    """Write *parts* under *key* atomically (temporary file + rename); None if the directory is not writable."""
+    """Write *parts* under *key* atomically (temporary file + rename); None if the directory is not
+    writable."""
     payload = pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
     path = path_for(cache_dir, key)
     try:

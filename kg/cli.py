@@ -1,7 +1,8 @@
 """The `careers-kg` command line: parses arguments and calls the library; nothing else lives here.
 
 Output goes to stdout; errors go to stderr as one sentence with exit status 1 (the command failed: invalid or
-unreadable data, a SPARQL error) or 2 (the command line is wrong: unknown query, command, format or parameter).
+unreadable data, a SPARQL error) or 2 (the command line is wrong: unknown query, command, format or
+parameter).
 Progress goes to stderr only when stderr is a terminal. Default output format: ``table`` on a terminal, else
 ``json`` (SPARQL results JSON) for SELECT/ASK and ``turtle`` for CONSTRUCT/DESCRIBE.
 """
@@ -52,7 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _explain(exc: Exception) -> tuple[str, int]:
-    """The sentence and exit status for any failure a command can meet (imported here: only errors need them)."""
+    """The sentence and exit status for any failure a command can meet (imported here: only errors need
+    them)."""
     from kg.build import ValidationFailed
     from kg.config import ConfigError
     from kg.load import DataError
@@ -79,8 +81,13 @@ def _parser() -> argparse.ArgumentParser:
         "see kg/config.py).",
     )
     parser.add_argument("--version", action="version", version=f"careers-kg {__version__}")
-    parser.add_argument("--data", metavar="FILE", action="append", type=Path,
-                        help="use this data file instead of data/*.ttl (repeat for several)")
+    parser.add_argument(
+        "--data",
+        metavar="FILE",
+        action="append",
+        type=Path,
+        help="use this data file instead of data/*.ttl (repeat for several)",
+    )
     parser.add_argument("--debug", action="store_true", help="show a traceback for unexpected errors")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -94,12 +101,20 @@ def _parser() -> argparse.ArgumentParser:
     p = command("validate", c.validate, "validate the data files against the shapes (after OWL-RL reasoning)")
     p.add_argument("files", nargs="*", metavar="FILE", type=Path, help="data files (default: data/*.ttl)")
     p = command("build", c.build, "build the knowledge graph and its cache")
-    p.add_argument("--no-cache", action="store_true", help="rebuild even if the cache is current; do not write it")
+    p.add_argument(
+        "--no-cache", action="store_true", help="rebuild even if the cache is current; do not write it"
+    )
     command("queries", c.list_queries, "list the stored queries")
     p = command("query", c.query, "run a stored query")
     p.add_argument("name", metavar="NAME", help="the stored query's name (see `careers-kg queries`)")
-    p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="a parameter value (repeat for several)")
+    p.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter value (repeat for several)",
+    )
     _output_options(p)
     p = command("sparql", c.sparql, "run a SPARQL query (text, or @FILE, or @- for standard input)")
     p.add_argument("text", metavar="QUERY|@FILE")
@@ -107,7 +122,9 @@ def _parser() -> argparse.ArgumentParser:
     p = command("export", c.export, "export the asserted data (or with --inferred, data and closure)")
     p.add_argument("--format", default=None, help="turtle (default), jsonld, ntriples or rdfxml")
     p.add_argument("--inferred", action="store_true", help="add the OWL-RL closure")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (format from its extension)")
+    p.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write to FILE (format from its extension)"
+    )
     p = command("serve", c.serve, "serve the web application")
     p.add_argument("--host", help="address to listen on (default: HOST or 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default: PORT or 8000)")
@@ -116,10 +133,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _output_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", default=None,
-                   help="table, json, csv, tsv, xml; turtle, jsonld, ntriples, rdfxml for CONSTRUCT/DESCRIBE "
-                   "(default: table on a terminal, else json or turtle)")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument(
+        "--format",
+        default=None,
+        help="table, json, csv, tsv, xml; turtle, jsonld, ntriples, rdfxml for CONSTRUCT/DESCRIBE "
+        "(default: table on a terminal, else json or turtle)",
+    )
+    p.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of standard output"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

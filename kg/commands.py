@@ -1,4 +1,5 @@
-"""What each `careers-kg` command does (kg/cli.py parses the arguments). Heavy modules are imported per command."""
+"""What each `careers-kg` command does (kg/cli.py parses the arguments). Heavy modules are imported per
+command."""
 
 from __future__ import annotations
 
@@ -44,8 +45,9 @@ def list_queries(args: argparse.Namespace) -> int:
     catalogue = load_catalogue(settings.queries_dir, settings.root)
     width = max((len(name) for name in catalogue), default=0)
     for name, stored in catalogue.items():
-        params = " ".join(f"-p {p.name}=<{p.type}>" if p.required else f"[-p {p.name}=<{p.type}>]"
-                          for p in stored.params)
+        params = " ".join(
+            f"-p {p.name}=<{p.type}>" if p.required else f"[-p {p.name}=<{p.type}>]" for p in stored.params
+        )
         print(f"{name.ljust(width)}  {stored.kind:<9}  {stored.title}" + (f"  ({params})" if params else ""))
     return 0
 
@@ -60,8 +62,9 @@ def query(args: argparse.Namespace) -> int:
     bindings = bind(stored, _raw_params(args.param))
     fmt = _result_format(args.format, stored.kind, args.output)
     kg = build_kg(settings, progress=_progress())
-    result = execute(kg, stored.prepared, bindings=bindings, timeout=settings.query_timeout,
-                     max_rows=settings.max_rows)
+    result = execute(
+        kg, stored.prepared, bindings=bindings, timeout=settings.query_timeout, max_rows=settings.max_rows
+    )
     return _emit_result(result, fmt, kg, args.output, settings.max_rows)
 
 
@@ -84,7 +87,9 @@ def export(args: argparse.Namespace) -> int:
     value = args.format or (args.output.suffix if args.output and args.output.suffix else "turtle")
     fmt = formats.resolve(value, formats.GRAPH_FORMATS)
     if fmt is None:
-        raise CliError(f"unknown export format {value!r}; use one of: {', '.join(formats.GRAPH_FORMATS)}", USAGE)
+        raise CliError(
+            f"unknown export format {value!r}; use one of: {', '.join(formats.GRAPH_FORMATS)}", USAGE
+        )
     kg = build_kg(_settings(args), progress=_progress())
     _write(formats.serialize_graph(kg.export_graph(inferred=args.inferred), fmt), args.output)
     return 0
@@ -130,7 +135,9 @@ def _query_text(text: str) -> str:
     try:
         return sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(f"cannot read the query file {source}: {getattr(exc, 'strerror', None) or exc}") from None
+        raise CliError(
+            f"cannot read the query file {source}: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
 
 
 def _result_format(value: str | None, kind: str, output: Path | None) -> str:
@@ -140,8 +147,9 @@ def _result_format(value: str | None, kind: str, output: Path | None) -> str:
     if value:
         fmt = formats.resolve(value, candidates)
         if fmt is None:
-            raise CliError(f"unknown format {value!r} for a {kind} query; use one of: {', '.join(candidates)}",
-                           USAGE)
+            raise CliError(
+                f"unknown format {value!r} for a {kind} query; use one of: {', '.join(candidates)}", USAGE
+            )
         return fmt
     if output is not None and output.suffix:
         fmt = formats.resolve(output.suffix, candidates)

@@ -1,4 +1,5 @@
-"""Settings: one frozen value with every path and limit; `Settings.from_env()` is the only reader of the environment.
+"""Settings: one frozen value with every path and limit; `Settings.from_env()` is the only reader of the
+environment.
 
 Environment variables (all optional; keyword overrides win over them, they win over the defaults):
 
@@ -51,7 +52,8 @@ class Settings:
     def from_env(
         cls, root: Path | str | None = None, *, environ: Mapping[str, str] | None = None, **overrides: Any
     ) -> Settings:
-        """Settings from keyword *overrides*, then the environment (*environ*, default `os.environ`), then defaults."""
+        """Settings from keyword *overrides*, then the environment (*environ*, default `os.environ`),
+        then defaults."""
         env = os.environ if environ is None else environ
         unknown = set(overrides) - {f.name for f in dataclasses.fields(cls)}
         if unknown:

@@ -7,13 +7,17 @@ results; ``html`` is listed so that pages can negotiate between themselves and t
 from __future__ import annotations
 
 import functools
+import io
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
+from rdflib import RDF, XSD, Graph, Literal
+from rdflib.plugins.serializers.turtle import TurtleSerializer
+from rdflib.term import Node
 
 from kg import results
 from kg.namespaces import bind_prefixes
@@ -21,6 +25,7 @@ from kg.namespaces import bind_prefixes
 CONTEXT_FILE = Path(__file__).resolve().parent.parent / "ontology" / "context.jsonld"
 MAX_ACCEPT = 4096  # characters of an Accept header that are read; the rest is ignored
 MAX_RANGES = 64  # media ranges of an Accept header that are read
+_DECIMAL = re.compile(r"[+-]?\d*\.\d+")  # the decimals Turtle writes as they are
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ class Format:
 
 FORMATS: tuple[Format, ...] = (
     Format("turtle", "graph", ".ttl", "text/turtle", ("application/x-turtle",), "turtle"),
-    Format("jsonld", "graph", ".jsonld", "application/ld+json", (), "json-ld"),
+    Format("jsonld", "graph", ".jsonld", "application/ld+json", ("application/json",), "json-ld"),
     Format("ntriples", "graph", ".nt", "application/n-triples", (), "nt"),
     Format("rdfxml", "graph", ".rdf", "application/rdf+xml", ("application/xml", "text/xml"), "xml",
            extra_extensions=(".owl",)),
@@ -82,7 +87,8 @@ def graph_format_for_path(path: str | Path) -> Format | None:
 
 
 def resolve(value: str, candidates: Sequence[str]) -> str | None:
-    """A format among *candidates* from a name (``turtle``), an extension (``.ttl``/``ttl``) or media types."""
+    """A format among *candidates* from a name (``turtle``), an extension (``.ttl``/``ttl``) or media
+    types."""
     value = value.strip()
     if value in candidates:
         return value
@@ -97,7 +103,8 @@ def negotiate(accept: str | None, candidates: Sequence[str]) -> str | None:
     """The candidate format the Accept header prefers; the first candidate when the header is absent or empty.
 
     Each candidate gets the q-value of the most specific media range that matches one of its media types
-    (``type/subtype`` over ``type/*`` over ``*/*``). The highest q wins, then the more specific match, then the
+    (``type/subtype`` over ``type/*`` over ``*/*``). The highest q wins, then the more specific match,
+    then the
     earlier candidate (the server's preference). None when nothing acceptable matches (HTTP 406). Malformed
     ranges and q-values are skipped; the header is read up to a bounded length.
     """
@@ -161,6 +168,20 @@ def jsonld_context() -> dict[str, Any]:
     return json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))["@context"]
 
 
+def context_for(graph: Graph) -> dict[str, Any]:
+    """The shipped context cut down to its prefixes and the terms *graph* uses (as property or class)."""
+    full = jsonld_context()
+    prefixes = {k: v for k, v in full.items() if isinstance(v, str) and v.endswith(("/", "#"))}
+    used = {str(p) for p in graph.predicates(unique=True)} | {str(c) for c in graph.objects(None, RDF.type)}
+    out = dict(prefixes)
+    for key, value in full.items():
+        iri = value if isinstance(value, str) else value.get("@id", "")
+        prefix, _, local = iri.partition(":")
+        if key not in prefixes and (prefixes.get(prefix, "") + local) in used:
+            out[key] = value
+    return out
+
+
 def serialize_graph(graph: Graph, fmt: str) -> bytes:
     """*graph* in the graph format *fmt*: Turtle with the project prefixes, JSON-LD compacted with the shipped
     context, N-Triples sorted line by line (stable output), RDF/XML."""
@@ -169,16 +190,32 @@ def serialize_graph(graph: Graph, fmt: str) -> bytes:
         raise ValueError(f"{fmt!r} is not a graph format (use one of: {', '.join(GRAPH_FORMATS)})")
     bind_prefixes(graph)  # idempotent: the built graphs already carry these bindings
     if spec.name == "jsonld":
-        return graph.serialize(format="json-ld", context=jsonld_context(), auto_compact=True, encoding="utf-8")
+        context = context_for(graph)
+        return graph.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
+    if spec.name == "turtle":
+        out = io.BytesIO()
+        _LosslessTurtle(graph).serialize(out, encoding="utf-8")
+        return out.getvalue()
     if spec.name == "ntriples":
         lines = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
         return b"".join(sorted(line for line in lines if line.strip()))
     return graph.serialize(format=spec.rdflib_name, encoding="utf-8")
 
 
+class _LosslessTurtle(TurtleSerializer):
+    """rdflib writes ``"31540"^^xsd:decimal`` as ``31540.0``, another RDF term: keep such literals typed in
+    full, so the Turtle export is the same graph as the others."""
+
+    def label(self, node: Node, position: int) -> str:
+        if isinstance(node, Literal) and node.datatype == XSD.decimal and not _DECIMAL.fullmatch(node):
+            return node._literal_n3(use_plain=False, qname_callback=lambda dt: self.get_pname(dt, False))
+        return super().label(node, position)
+
+
 def serialize_result(result: Any, fmt: str, labels: Callable[[Any], str] | None = None) -> bytes:
     """A query result in *fmt*: a graph format for CONSTRUCT/DESCRIBE results, a result format for any kind
-    (``table``, ``json``, … show a graph result as subject/predicate/object rows). *labels* names nodes in ``table``."""
+    (``table``, ``json``, … show a graph result as subject/predicate/object rows). *labels* names nodes
+    in ``table``."""
     spec = get(fmt)
     if spec.kind == "graph":
         if result.kind not in ("CONSTRUCT", "DESCRIBE") or result.graph is None:

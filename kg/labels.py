@@ -16,7 +16,8 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def label(graph: Graph, node: Node, lang: str = "en") -> str:
-    """skos:prefLabel, rdfs:label, schema:name or dct:title of *node* (the first property that has one), preferring
+    """skos:prefLabel, rdfs:label, schema:name or dct:title of *node* (the first property that has one),
+    preferring
     a literal in *lang*, then one without a language, then any; else a readable local name of the IRI.
     Literals are returned as their text."""
     if isinstance(node, Literal):
@@ -39,17 +40,19 @@ def explicit_label(graph: Graph, node: Node, lang: str = "en") -> str | None:
 
 
 def _pick(values: Iterable[Node], lang: str) -> str | None:
-    fallback_plain = fallback_any = None
+    """The best literal: in *lang*, else without a tag, else English, else any; ties go to the smallest text,
+    so the choice never depends on the graph's iteration order."""
+    wanted = lang.lower()
+    best: tuple[int, str] | None = None
     for value in values:
         if not isinstance(value, Literal):
             continue
-        if value.language and value.language.lower() == lang.lower():
-            return str(value)
-        if not value.language and fallback_plain is None:
-            fallback_plain = str(value)
-        elif fallback_any is None:
-            fallback_any = str(value)
-    return fallback_plain if fallback_plain is not None else fallback_any
+        tag = (value.language or "").lower()
+        rank = 0 if tag == wanted else 1 if not tag else 2 if tag == "en" else 3
+        candidate = (rank, str(value))
+        if best is None or candidate < best:
+            best = candidate
+    return None if best is None else best[1]
 
 
 def local_name(iri: str) -> str:

@@ -1,8 +1,10 @@
-"""Parse RDF files into graphs. Every failure becomes a `DataError` naming the file and, where known, the line."""
+"""Parse RDF files into graphs. Every failure becomes a `DataError` naming the file and, where known, the
+line."""
 
 from __future__ import annotations
 
 import json
+import warnings
 import xml.sax
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,7 +16,8 @@ from kg.namespaces import BASE, bind_prefixes
 
 
 class DataError(Exception):
-    """An input file that cannot be read or parsed; `message` is one sentence such as "data/x.ttl line 12: …"."""
+    """An input file that cannot be read or parsed; `message` is one sentence such as "data/x.ttl line
+    12: …"."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -52,7 +55,9 @@ def parse_bytes(data: bytes, name: str, graph: Graph | None = None) -> Graph:
         line = data[: exc.start].count(b"\n") + 1
         raise DataError(f"{name} line {line}: the file is not valid UTF-8") from None
     try:
-        graph.parse(data=text, format=fmt.rdflib_name, publicID=BASE)
+        with warnings.catch_warnings():  # rdflib's JSON-LD parser warns about its own use of ConjunctiveGraph
+            warnings.filterwarnings("ignore", "ConjunctiveGraph is deprecated", DeprecationWarning)
+            graph.parse(data=text, format=fmt.rdflib_name, publicID=BASE)
     except Exception as exc:  # rdflib's parsers raise many unrelated types; all mean "bad input"
         line, why = _locate(exc, text, fmt.rdflib_name)
         where = f"{name} line {line}" if line else name

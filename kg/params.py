@@ -1,13 +1,11 @@
 """Typed query parameters: a raw string from a URL or a command line → one RDF term, or a `ParamError`.
 
-| type | accepts | becomes |
-|---|---|---|
-| iri | a slug (``medical-coder``), a CURIE with a project prefix (``id:medical-coder``, ``schema:Occupation``) or a full ``http``/``https``/``urn`` IRI | an IRI (a slug is under ``https://w3id.org/careers-kg/id/``) |
-| string | any text | a plain literal |
-| integer | ``-12``, ``+3``, ``40`` | ``xsd:integer`` |
-| decimal | ``12.5``, ``-.5``, ``3`` | ``xsd:decimal`` |
-| boolean | ``true``, ``false``, ``1``, ``0`` (any case) | ``xsd:boolean`` |
-| date | ``2016-05-01`` | ``xsd:date`` |
+- iri: a slug (``medical-coder``, read as ``https://w3id.org/careers-kg/id/medical-coder``), a CURIE with a
+  project prefix (``id:medical-coder``, ``schema:Occupation``) or a full ``http``/``https``/``urn`` IRI;
+- string: any text, as a plain literal;
+- integer: ``-12``, ``+3``, ``40`` (``xsd:integer``); decimal: ``12.5``, ``-.5``, ``3`` (``xsd:decimal``);
+- boolean: ``true``, ``false``, ``1``, ``0`` in any case (``xsd:boolean``);
+- date: ``2016-05-01`` (``xsd:date``).
 """
 
 from __future__ import annotations
@@ -25,7 +23,8 @@ from kg.namespaces import ID, PREFIXES
 TYPES = ("iri", "string", "integer", "decimal", "boolean", "date")
 MAX_VALUE = 2000  # characters in one parameter value
 EXPECTED = {
-    "iri": "an IRI (a slug such as medical-coder, a CURIE such as id:medical-coder, or a full http(s) or urn IRI)",
+    "iri": "an IRI (a slug such as medical-coder, a CURIE such as id:medical-coder, "
+    "or a full http(s) or urn IRI)",
     "string": "text",
     "integer": "an integer",
     "decimal": "a decimal number",

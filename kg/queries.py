@@ -1,4 +1,5 @@
-"""Stored queries: ``queries/*.rq`` files with a YAML header on ``#+ `` lines, parsed strictly and prepared once.
+"""Stored queries: ``queries/*.rq`` files with a YAML header on ``#+ `` lines, parsed strictly and
+prepared once.
 
 ```sparql
 #+ title: Median pay of a profession
@@ -10,7 +11,8 @@ PREFIX ckg: <https://w3id.org/careers-kg/ontology#>
 SELECT ?variable ?value WHERE { ?stat ckg:about ?profession ; ckg:variable ?variable ; ckg:value ?value }
 ```
 
-The file stem is the query's name. Parameter names are SPARQL variables; `bind` turns raw strings into typed RDF
+The file stem is the query's name. Parameter names are SPARQL variables; `bind` turns raw strings into
+typed RDF
 terms that `kg.sparql.execute` binds (``initBindings``) — values are never pasted into the query text.
 """
 
@@ -122,7 +124,9 @@ def load_query(path: Path, root: Path | None = None) -> StoredQuery:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise QueryLoadError(f"{where}: cannot read the file: {getattr(exc, 'strerror', None) or exc}") from None
+        raise QueryLoadError(
+            f"{where}: cannot read the file: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
     return parse_query(text, Path(path).stem, where)
 
 
@@ -157,7 +161,9 @@ def parse_query(text: str, name: str, where: str | None = None) -> StoredQuery:
     for param in params:
         if param.name not in used:
             raise fail(f"parameter {param.name!r} is declared but the query never uses ?{param.name}")
-    return StoredQuery(name, title.strip(), description.strip(), tuple(tags), params, text, prepared, prepared.kind)
+    return StoredQuery(
+        name, title.strip(), description.strip(), tuple(tags), params, text, prepared, prepared.kind
+    )
 
 
 def _header(text: str, fail: Any) -> dict[str, Any]:
@@ -192,7 +198,9 @@ def _params(raw: Any, fail: Any) -> tuple[Param, ...]:
             raise fail(f"parameter {name!r} must be a mapping such as {{type: iri, required: true}}")
         unknown = sorted(set(spec) - set(PARAM_KEYS))
         if unknown:
-            raise fail(f"parameter {name!r} has unknown key {unknown[0]!r} (allowed: {', '.join(PARAM_KEYS)})")
+            raise fail(
+                f"parameter {name!r} has unknown key {unknown[0]!r} (allowed: {', '.join(PARAM_KEYS)})"
+            )
         ptype = spec.get("type")
         if ptype not in conv.TYPES:
             raise fail(f"parameter {name!r} has type {ptype!r}; use one of: {', '.join(conv.TYPES)}")
@@ -216,7 +224,8 @@ def _params(raw: Any, fail: Any) -> tuple[Param, ...]:
 
 
 def _text(value: Any) -> str | None:
-    """A YAML scalar as the string a user would type (YAML reads `true`, `3`, `2020-01-02` as typed values)."""
+    """A YAML scalar as the string a user would type (YAML reads `true`, `3`, `2020-01-02` as typed
+    values)."""
     if value is None:
         return None
     if isinstance(value, bool):

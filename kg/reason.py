@@ -1,6 +1,7 @@
 """OWL 2 RL closure of data + ontology, computed on a copy; returns only what was inferred.
 
-What is kept out of the inferred graph, and why (each is true in every OWL model, so dropping it loses nothing a
+What is kept out of the inferred graph, and why (each is true in every OWL model, so dropping it loses
+nothing a
 query could use, and keeps exports and pages readable):
 
 * triples whose subject is a literal (``"5"^^xsd:integer rdf:type xsd:decimal``, ``"x" owl:sameAs "x"``);
@@ -10,7 +11,8 @@ query could use, and keeps exports and pages readable):
 * statements about the RDF, RDFS, OWL and XSD vocabularies themselves (``xsd:string rdf:type rdfs:Datatype``,
   ``owl:Nothing rdfs:subClassOf C``, ``rdfs:label rdf:type owl:AnnotationProperty``).
 
-OWL-RL inconsistencies (owlrl reports them as ``err:ErrorMessage`` nodes) are taken out of the graph and returned
+OWL-RL inconsistencies (owlrl reports them as ``err:ErrorMessage`` nodes) are taken out of the graph and
+returned
 as messages, so that the build can fail with them in its report.
 """
 
@@ -33,13 +35,21 @@ class Closure:
 
 
 def infer(data: Graph, ontology: Graph) -> Closure:
-    """The OWL-RL closure of *data* ∪ *ontology* minus both inputs, without the trivia listed in the module doc."""
+    """The OWL-RL closure of *data* ∪ *ontology* minus both inputs, without the trivia listed in the
+    module doc."""
     import owlrl  # imported here: a build served from the cache never needs it
+
+    class Semantics(owlrl.OWLRL_Semantics):
+        def store_triple(self, t: tuple[Node, Node, Node]) -> None:
+            # `x owl:sameAs x` (rule eq-ref, for every term) derives nothing new through eq-sym/trans/rep-*,
+            # and is dropped from the output anyway: not storing it makes the closure ~3x faster, same result.
+            if t[1] != OWL.sameAs or t[0] != t[2]:
+                super().store_triple(t)
 
     work = Graph(bind_namespaces="none")
     work.addN((s, p, o, work) for s, p, o in data)
     work.addN((s, p, o, work) for s, p, o in ontology)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(work)
+    owlrl.DeductiveClosure(Semantics, axiomatic_triples=False, datatype_axioms=False).expand(work)
     messages = _take_errors(work)
     inferred = Graph(bind_namespaces="none")
     inferred.addN(

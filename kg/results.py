@@ -1,7 +1,8 @@
 """Writers for SELECT/ASK results (SPARQL 1.1 JSON, XML, CSV, TSV) and the aligned text table.
 
 Each writer takes a query result (anything with ``kind``, ``vars``, ``rows``, ``boolean``, ``graph``,
-``truncated`` — `kg.sparql.QueryResult`) and a label function, and returns bytes. `kg.formats` maps format names,
+``truncated`` — `kg.sparql.QueryResult`) and a label function, and returns bytes. `kg.formats` maps
+format names,
 extensions and media types to these writers; nothing else should call them directly.
 """
 
@@ -24,6 +25,7 @@ from kg.namespaces import PREFIXES
 LabelFn = Callable[[Node], str]
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 MAX_CELL = 60  # characters per table cell before it is cut with an ellipsis
+_NAMESPACES = tuple((prefix, str(ns)) for prefix, ns in PREFIXES.items())
 _BARE = {XSD.integer: re.compile(r"[+-]?\d+"), XSD.boolean: re.compile(r"true|false")}
 
 
@@ -39,7 +41,9 @@ def write_json(result: Any, labels: LabelFn | None = None) -> bytes:
         doc: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
     else:
         names, rows = _rows(result)
-        bindings = [{v: _json_term(t) for v, t in zip(names, row, strict=False) if t is not None} for row in rows]
+        bindings = [
+            {v: _json_term(t) for v, t in zip(names, row, strict=False) if t is not None} for row in rows
+        ]
         doc = {"head": {"vars": list(names)}, "results": {"bindings": bindings}}
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
@@ -126,7 +130,11 @@ def turtle_term(term: Node) -> str:
     if term.datatype in _BARE and _BARE[term.datatype].fullmatch(text):
         return text
     escaped = (
-        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
     )
     if term.language:
         return f'"{escaped}"@{term.language}'
@@ -137,9 +145,9 @@ def turtle_term(term: Node) -> str:
 
 def compact_iri(iri: str) -> str:
     """``id:medical-coder`` for an IRI under a project prefix, else the IRI itself."""
-    for prefix, ns in PREFIXES.items():
+    for prefix, ns in _NAMESPACES:
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 

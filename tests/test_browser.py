@@ -1,0 +1,257 @@
+"""The web app in a real browser: Playwright (sync API) driving Debian's Chromium, headless, against the live
+server. Flows: the home page, a search typed into the header's search box, a result followed to its page, a
+stored query run through its form, the compare picker, the skip link reached by keyboard, and the layout on a
+phone-sized screen. Every page must load nothing from other hosts and log no console errors (the CSP would
+report a blocked resource there). Screenshots go to test-artifacts/ (see them after a run).
+
+Without /usr/bin/chromium the tests are skipped, with the reason shown, unless CI=true: then they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest_plugins = ["live"]
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 10_000
+
+
+def require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{CHROMIUM} is missing in CI (apt-get install chromium)")
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); with CI=true this is a failure")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class Tab:
+    """A page in a fresh browser context, with every request URL and console error it saw."""
+
+    page: Any
+    base: str
+    artifacts: Path
+    urls: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def goto(self, path: str) -> None:
+        response = self.page.goto(self.base + path)
+        assert response is not None and response.status == 200, path
+
+    def path(self) -> str:
+        """The current URL without the server part."""
+        return self.page.url.removeprefix(self.base)
+
+    def shot(self, name: str, full_page: bool = True) -> Path:
+        target = self.artifacts / f"{name}.png"
+        self.page.screenshot(path=str(target), full_page=full_page)
+        assert target.stat().st_size > 1000
+        return target
+
+    def console(self, message: Any) -> None:
+        url = message.location.get("url", "")
+        # Chromium asks every site for /favicon.ico on its own; a 404 there is not the page's doing.
+        if message.type == "error" and url != self.base + "/favicon.ico":
+            self.errors.append(f"{message.text} ({url})")
+
+    def assert_clean(self) -> None:
+        """Nothing fetched from another host; no console error (failed load, CSP violation, script error)."""
+        foreign = [u for u in self.urls if not u.startswith((self.base + "/", "data:"))]
+        assert foreign == []
+        assert self.errors == []
+
+
+def open_tab(browser: Any, base: str, artifacts: Path, viewport: dict[str, int]) -> Iterator[Tab]:
+    context = browser.new_context(viewport=viewport)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        tab = Tab(context.new_page(), base, artifacts)
+        tab.page.on("request", lambda request: tab.urls.append(request.url))
+        tab.page.on("console", lambda message: tab.console(message))
+        tab.page.on("pageerror", lambda error: tab.errors.append(str(error)))
+        yield tab
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def tab(browser, live_server, artifacts) -> Iterator[Tab]:
+    yield from open_tab(browser, live_server.base, artifacts, DESKTOP)
+
+
+@pytest.fixture
+def phone(browser, live_server, artifacts) -> Iterator[Tab]:
+    yield from open_tab(browser, live_server.base, artifacts, PHONE)
+
+
+def texts(locator: Any) -> list[str]:
+    return [text.strip() for text in locator.all_inner_texts()]
+
+
+# ------------------------------------------------------------------------------------------------ flows
+
+
+def test_home_page(tab):
+    tab.goto("/")
+    page = tab.page
+    assert page.title() == "Careers KG — an open knowledge graph of healthcare careers · Careers KG"
+    assert texts(page.locator("h1")) == ["Careers KG"]
+    for landmark in ("header", "nav[aria-label=Main]", "main#main", "footer", "form[role=search]"):
+        assert page.locator(landmark).count() == 1, landmark
+    assert texts(page.locator("#professions + ul.cards a")) == [
+        "Cancer Registrar",
+        "Certified Medical Assistant",
+        "Licensed Clinician",
+        "Medical Biller",
+        "Medical Coder",
+        "Medical Records and Health Information Technician",
+    ]
+    assert page.locator("link[rel=stylesheet]").get_attribute("href") == "/static/style.css"
+    tab.shot("home")
+    tab.assert_clean()
+
+
+def test_search_then_follow_the_first_result(tab):
+    tab.goto("/")
+    page = tab.page
+    page.locator("#site-search").press_sequentially("coder")
+    page.locator("#site-search").press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q=coder$"))
+    assert texts(page.locator("h1")) == ["Search results for “coder”"]
+    results = page.locator("main ol > li > a")
+    assert texts(results)[:3] == ["Medical Coder", "Medical coder licensing", "Medical coder recertification"]
+    tab.shot("search-coder")
+
+    results.first.click()
+    page.wait_for_url(re.compile(r"/id/medical-coder$"))
+    assert texts(page.locator("h1")) == ["Medical Coder"]
+    assert page.title() == "Medical Coder · Careers KG"
+    annual = page.locator(
+        "#statistics ~ div table tr", has=page.get_by_role("link", name="Median annual wage")
+    )
+    assert texts(annual.locator("td.num")) == ["$38,040"]
+    markup = json.loads(page.locator('script[type="application/ld+json"]').text_content())
+    assert markup["@type"] == "Occupation"
+    assert markup["name"] == "Medical Coder"
+    tab.shot("entity-medical-coder")
+    tab.assert_clean()
+
+
+def test_run_a_stored_query_through_its_form(tab):
+    tab.goto("/queries")
+    page = tab.page
+    page.get_by_role("link", name="Median pay of a profession").click()
+    page.wait_for_url(re.compile(r"/queries/median-pay$"))
+    assert texts(page.locator("h1")) == ["Median pay of a profession"]
+    page.locator("#param-profession").fill("certified-medical-assistant")
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_url(re.compile(r"/queries/median-pay\?profession=certified-medical-assistant$"))
+    table = page.locator("section[aria-labelledby=results] table")
+    assert texts(table.locator("thead th")) == ["variable", "value", "source"]
+    rows = [texts(row.locator("td")) for row in table.locator("tbody tr").all()]
+    source = "BLS Occupational Employment Statistics, May 2016"
+    assert rows == [["Median annual wage", "31,540", source], ["Median hourly wage", "15.17", source]]
+    tab.shot("query-median-pay")
+    tab.assert_clean()
+
+
+def test_compare_two_professions_with_the_picker(tab):
+    tab.goto("/compare?a=cancer-registrar&b=medical-biller")
+    page = tab.page
+    assert texts(page.locator("h1")) == ["Cancer Registrar vs. Medical Biller"]
+    page.locator("#pick-a").select_option("certified-medical-assistant")
+    page.locator("#pick-b").select_option("medical-coder")
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url(re.compile(r"/compare\?a=certified-medical-assistant&b=medical-coder$"))
+    assert texts(page.locator("h1")) == ["Certified Medical Assistant vs. Medical Coder"]
+    assert texts(page.locator("thead th")) == ["Aspect", "Certified Medical Assistant", "Medical Coder"]
+    cells = page.locator("tr#median_annual td")
+    assert cells.count() == 2
+    assert "31,540" in cells.nth(0).inner_text()
+    assert "38,040" in cells.nth(1).inner_text()
+    assert "38,040" not in cells.nth(0).inner_text()
+    chart = page.locator("figure.chart svg")
+    assert chart.get_attribute("role") == "img"
+    assert page.locator("figure.chart svg rect").count() == 6  # 3 figures x 2 professions
+    tab.shot("compare-cma-coder")
+    tab.assert_clean()
+
+
+def test_tab_reaches_the_skip_link_first_and_focus_is_visible(tab):
+    tab.goto("/")
+    page = tab.page
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        """() => {
+            const el = document.activeElement, style = getComputedStyle(el), box = el.getBoundingClientRect();
+            return {cls: el.className, text: el.textContent.trim(), href: el.getAttribute('href'),
+                    outline: style.outlineStyle, width: style.outlineWidth,
+                    x: box.left, y: box.top, w: box.width, h: box.height,
+                    focusVisible: el.matches(':focus-visible')};
+        }"""
+    )
+    assert focused["cls"] == "skip-link"
+    assert focused["text"] == "Skip to main content"
+    assert focused["href"] == "#main"
+    assert focused["focusVisible"] is True
+    assert (focused["outline"], focused["width"]) == ("solid", "3px")
+    assert 0 <= focused["x"] < DESKTOP["width"] and 0 <= focused["y"] < DESKTOP["height"]  # on screen
+    assert focused["w"] > 0 and focused["h"] > 0
+    tab.shot("focus-skip-link", full_page=False)
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => [location.hash, document.activeElement.id]") == ["#main", "main"]
+    tab.assert_clean()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/compare?a=certified-medical-assistant&b=medical-coder", "/id/certified-medical-assistant"],
+    ids=["home", "compare", "entity"],
+)
+def test_readable_on_a_phone(phone, path):
+    phone.goto(path)
+    page = phone.page
+    name = {"/": "home"}.get(path, path.strip("/").split("?")[0].replace("/", "-"))
+    phone.shot(f"phone-{name}")
+    assert page.locator("h1").count() == 1
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the page is {overflow}px wider than the phone's screen"
+    phone.assert_clean()
