@@ -1,12 +1,10 @@
 """The pipeline, in order: read inputs → parse → OWL-RL closure → SHACL validation → an immutable
 KnowledgeGraph.
 
-This is the only module that knows that order. A conforming build is cached on disk (see `kg.cache`)
-under a key
-hashed from every input byte and the library versions, so an unchanged tree starts without reasoning,
-validating
-or even importing owlrl and pyshacl; a changed input rebuilds. Invalid data is never served: `build` raises
-`ValidationFailed` with the report.
+This is the only module that knows that order. A conforming build is cached on disk (see `kg.cache`) under a
+key hashed from every input byte and the library versions, so an unchanged tree starts without reasoning,
+validating or even importing owlrl and pyshacl; a changed input rebuilds. Invalid data is never served:
+`build` raises `ValidationFailed` with the report.
 """
 
 from __future__ import annotations
@@ -42,10 +40,9 @@ class ValidationFailed(Exception):
 class KnowledgeGraph:
     """The built graph, never mutated after `build` returns.
 
-    `dataset` holds the named graphs (asserted data, ontology, inferred, and any extra graphs) with a
-    union default
-    graph; `data`, `ontology`, `inferred` are views of its named graphs; `union` is one plain graph with every
-    triple, for fast queries. `version` is a short hash of the inputs (use it as an ETag).
+    `dataset` holds the named graphs (asserted data, ontology, inferred, and any extra graphs) with a union
+    default graph; `data`, `ontology`, `inferred` are views of its named graphs; `union` is one plain graph
+    with every triple, for fast queries. `version` is a short hash of the inputs (use it as an ETag).
     """
 
     dataset: Dataset
@@ -67,9 +64,8 @@ class KnowledgeGraph:
         return out
 
     def with_named_graphs(self, graphs: Iterable[tuple[str, Graph]]) -> KnowledgeGraph:
-        """A new KnowledgeGraph whose dataset also holds *graphs* as named graphs, and whose union
-        includes them
-        (a Fuseki-style union default graph). This one is left as it is."""
+        """A new KnowledgeGraph whose dataset also holds *graphs* as named graphs, and whose union includes
+        them (a Fuseki-style union default graph). This one is left as it is."""
         graphs = [(str(iri), graph) for iri, graph in graphs]
         named = [(g.identifier, g) for g in self.dataset.graphs() if len(g)] + graphs
         counts = dict(self.triple_counts)

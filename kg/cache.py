@@ -1,12 +1,11 @@
 """The on-disk build cache: one pickle per input hash, written atomically, checked before it is trusted.
 
-Format (measured in bench/startup.py and the issue note): a pickle of the rdflib Dataset (memory store)
-and the
-union Graph loads in about a third of the time an N-Triples parse of the same triples takes, and faster than
-re-adding pickled tuples to a fresh store. The file starts with a header line (magic, format, the SHA-256
-of the
-payload) so a truncated or corrupt file is detected before unpickling and is then ignored (and rebuilt).
-The cache directory is the project's own (`.cache/` by default); only files this module wrote are loaded.
+Format (measured in bench/startup.py and the issue note): a pickle of the rdflib Dataset (memory store) and
+the union Graph loads in about a third of the time an N-Triples parse of the same triples takes, and faster
+than re-adding pickled tuples to a fresh store. The file starts with a header line (magic, format, the SHA-256
+of the payload) so a truncated or corrupt file is detected before unpickling and is then ignored (and
+rebuilt). Unpickling runs code: the cache directory (`.cache/` by default) must be writable only by the
+project's user.
 """
 
 from __future__ import annotations

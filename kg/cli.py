@@ -2,9 +2,8 @@
 
 Output goes to stdout; errors go to stderr as one sentence with exit status 1 (the command failed: invalid or
 unreadable data, a SPARQL error) or 2 (the command line is wrong: unknown query, command, format or
-parameter).
-Progress goes to stderr only when stderr is a terminal. Default output format: ``table`` on a terminal, else
-``json`` (SPARQL results JSON) for SELECT/ASK and ``turtle`` for CONSTRUCT/DESCRIBE.
+parameter). Progress goes to stderr only when stderr is a terminal. Default output format: ``table`` on a
+terminal, else ``json`` (SPARQL results JSON) for SELECT/ASK and ``turtle`` for CONSTRUCT/DESCRIBE.
 """
 
 from __future__ import annotations
@@ -31,7 +30,9 @@ class CliError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (never raises, never prints a traceback)."""
-    logging.getLogger("rdflib").addHandler(logging.NullHandler())  # rdflib logs tracebacks for odd literals
+    rdflib_log = logging.getLogger("rdflib")  # it logs tracebacks for ill-typed literals: the report says it
+    if not rdflib_log.handlers:
+        rdflib_log.addHandler(logging.NullHandler())
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -54,11 +54,11 @@ def list_queries(args: argparse.Namespace) -> int:
 
 def query(args: argparse.Namespace) -> int:
     from kg.build import build as build_kg
-    from kg.queries import bind, load_catalogue
+    from kg.queries import bind, find_query
     from kg.sparql import execute
 
     settings = _settings(args)
-    stored = load_catalogue(settings.queries_dir, settings.root).find(args.name)
+    stored = find_query(settings.queries_dir, args.name, settings.root)
     bindings = bind(stored, _raw_params(args.param))
     fmt = _result_format(args.format, stored.kind, args.output)
     kg = build_kg(settings, progress=_progress())

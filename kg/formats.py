@@ -20,7 +20,7 @@ from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.term import Node
 
 from kg import results
-from kg.namespaces import bind_prefixes
+from kg.namespaces import PREFIXES, bind_prefixes
 
 CONTEXT_FILE = Path(__file__).resolve().parent.parent / "ontology" / "context.jsonld"
 MAX_ACCEPT = 4096  # characters of an Accept header that are read; the rest is ignored
@@ -103,10 +103,9 @@ def negotiate(accept: str | None, candidates: Sequence[str]) -> str | None:
     """The candidate format the Accept header prefers; the first candidate when the header is absent or empty.
 
     Each candidate gets the q-value of the most specific media range that matches one of its media types
-    (``type/subtype`` over ``type/*`` over ``*/*``). The highest q wins, then the more specific match,
-    then the
-    earlier candidate (the server's preference). None when nothing acceptable matches (HTTP 406). Malformed
-    ranges and q-values are skipped; the header is read up to a bounded length.
+    (``type/subtype`` over ``type/*`` over ``*/*``). The highest q wins, then the more specific match, then
+    the earlier candidate (the server's preference). None when nothing acceptable matches (HTTP 406).
+    Malformed ranges and q-values are skipped; the header is read up to a bounded length.
     """
     if not candidates:
         return None
@@ -188,7 +187,7 @@ def serialize_graph(graph: Graph, fmt: str) -> bytes:
     spec = get(fmt)
     if spec.kind != "graph":
         raise ValueError(f"{fmt!r} is not a graph format (use one of: {', '.join(GRAPH_FORMATS)})")
-    bind_prefixes(graph)  # idempotent: the built graphs already carry these bindings
+    _ensure_prefixes(graph)
     if spec.name == "jsonld":
         context = context_for(graph)
         return graph.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
@@ -200,6 +199,14 @@ def serialize_graph(graph: Graph, fmt: str) -> bytes:
         lines = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
         return b"".join(sorted(line for line in lines if line.strip()))
     return graph.serialize(format=spec.rdflib_name, encoding="utf-8")
+
+
+def _ensure_prefixes(graph: Graph) -> None:
+    """Bind the project prefixes unless *graph* has them already (the built graphs do): serializing a shared
+    graph must not write to its store while other threads read it."""
+    bound = {prefix: str(ns) for prefix, ns in graph.namespaces()}
+    if any(bound.get(prefix) != str(ns) for prefix, ns in PREFIXES.items()):
+        bind_prefixes(graph)
 
 
 class _LosslessTurtle(TurtleSerializer):

@@ -17,9 +17,8 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 def label(graph: Graph, node: Node, lang: str = "en") -> str:
     """skos:prefLabel, rdfs:label, schema:name or dct:title of *node* (the first property that has one),
-    preferring
-    a literal in *lang*, then one without a language, then any; else a readable local name of the IRI.
-    Literals are returned as their text."""
+    preferring a literal in *lang*, then one without a language, then any; else a readable local name of the
+    IRI. Literals are returned as their text."""
     if isinstance(node, Literal):
         return str(node)
     found = explicit_label(graph, node, lang)

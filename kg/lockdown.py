@@ -4,7 +4,7 @@
 - restores default signal handling (the server's handlers must not run here; SIGALRM/SIGXCPU must kill);
 - backstops that stop the child on its own if its parent dies: a wall-clock timer (SIGALRM) and a CPU-time
   limit (SIGXCPU); no core dumps; an address-space limit (MemoryError beyond the headroom);
-- a lower priority (runaway queries yield the CPU to requests being served);
+- a lower priority (runaway queries yield the CPU to requests being served); no logging, no warnings;
 - a recursion limit high enough for a 5 000-step property path; the static nesting check (kg.guard) and
   this limit turn deeper queries into 400 — a C stack overflow beyond it would kill only the child;
 - an audit hook that refuses sockets, urllib/http, process creation, file writes, and any file read other than
@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import math
 import os
 import resource
@@ -73,6 +74,7 @@ def lockdown(*, keep_fd: int, timeout: float | None, max_memory: int | None) -> 
     _reset_inherited_locks()
     gc.freeze()  # inherited objects are never traversed by the child's collector: fewer copied pages
     warnings.simplefilter("ignore")
+    logging.disable(logging.CRITICAL)  # the server's handlers write to descriptors closed above
     sys.setrecursionlimit(RECURSION_LIMIT)
     sys.addaudithook(_audit)
 

@@ -11,16 +11,15 @@ PREFIX ckg: <https://w3id.org/careers-kg/ontology#>
 SELECT ?variable ?value WHERE { ?stat ckg:about ?profession ; ckg:variable ?variable ; ckg:value ?value }
 ```
 
-The file stem is the query's name. Parameter names are SPARQL variables; `bind` turns raw strings into
-typed RDF
-terms that `kg.sparql.execute` binds (``initBindings``) — values are never pasted into the query text.
+The file stem is the query's name. Parameter names are SPARQL variables; `bind` turns raw strings into typed
+RDF terms that `kg.sparql.execute` binds (``initBindings``) — values are never pasted into the query text.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,14 +107,26 @@ class Catalogue(Mapping[str, StoredQuery]):
         """The query called *name*, or `UnknownQueryError` with up to three close names."""
         if name in self._queries:
             return self._queries[name]
-        close = difflib.get_close_matches(name, list(self._queries), n=3, cutoff=0.5)
-        raise UnknownQueryError(name, tuple(close))
+        raise UnknownQueryError(name, _close(name, self._queries))
 
 
 def load_catalogue(directory: Path, root: Path | None = None) -> Catalogue:
     """Every ``*.rq`` file in *directory*, parsed and prepared; the first bad file raises `QueryLoadError`."""
     paths = sorted(Path(directory).glob("*.rq"))
     return Catalogue({q.name: q for q in (load_query(p, root) for p in paths)})
+
+
+def find_query(directory: Path, name: str, root: Path | None = None) -> StoredQuery:
+    """The one stored query called *name*, parsing only its file (the command line runs one query: preparing
+    the whole catalogue would cost more than the query). `UnknownQueryError` with close names otherwise."""
+    path = Path(directory) / f"{name}.rq"
+    if NAME.fullmatch(name) and path.is_file():
+        return load_query(path, root)
+    raise UnknownQueryError(name, _close(name, [p.stem for p in Path(directory).glob("*.rq")]))
+
+
+def _close(name: str, names: Iterable[str]) -> tuple[str, ...]:
+    return tuple(difflib.get_close_matches(name, sorted(names), n=3, cutoff=0.5))
 
 
 def load_query(path: Path, root: Path | None = None) -> StoredQuery:

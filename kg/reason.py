@@ -1,8 +1,7 @@
 """OWL 2 RL closure of data + ontology, computed on a copy; returns only what was inferred.
 
-What is kept out of the inferred graph, and why (each is true in every OWL model, so dropping it loses
-nothing a
-query could use, and keeps exports and pages readable):
+What is kept out of the inferred graph, and why (each is true in every OWL model, so dropping it loses nothing
+a query could use, and keeps exports and pages readable):
 
 * triples whose subject is a literal (``"5"^^xsd:integer rdf:type xsd:decimal``, ``"x" owl:sameAs "x"``);
 * reflexive ``owl:sameAs``, ``owl:equivalentClass``, ``owl:equivalentProperty``, ``rdfs:subClassOf`` and
@@ -12,8 +11,7 @@ query could use, and keeps exports and pages readable):
   ``owl:Nothing rdfs:subClassOf C``, ``rdfs:label rdf:type owl:AnnotationProperty``).
 
 OWL-RL inconsistencies (owlrl reports them as ``err:ErrorMessage`` nodes) are taken out of the graph and
-returned
-as messages, so that the build can fail with them in its report.
+returned as messages, so that the build can fail with them in its report.
 """
 
 from __future__ import annotations

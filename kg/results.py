@@ -1,9 +1,8 @@
 """Writers for SELECT/ASK results (SPARQL 1.1 JSON, XML, CSV, TSV) and the aligned text table.
 
 Each writer takes a query result (anything with ``kind``, ``vars``, ``rows``, ``boolean``, ``graph``,
-``truncated`` — `kg.sparql.QueryResult`) and a label function, and returns bytes. `kg.formats` maps
-format names,
-extensions and media types to these writers; nothing else should call them directly.
+``truncated`` — `kg.sparql.QueryResult`) and a label function, and returns bytes. `kg.formats` maps format
+names, extensions and media types to these writers; nothing else should call them directly.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from functools import partial
 from itertools import islice
 from typing import Any
 
-from rdflib import Dataset, Graph, URIRef, Variable
+from rdflib import BNode, Dataset, Graph, URIRef, Variable
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql import aggregates, operators  # noqa: F401 - imported before fork, not in the child
 from rdflib.plugins.sparql.evaluate import evalPart
@@ -160,12 +160,14 @@ def _cap(items: Iterator[Any], max_rows: int | None) -> tuple[list[Any], bool]:
 
 
 def _construct(ctx: QueryContext, algebra: Any) -> Iterator[tuple[Node, Node, Node]]:
-    """The distinct triples of a CONSTRUCT, lazily (rdflib would build the whole graph before the cap)."""
+    """The distinct triples of a CONSTRUCT, lazily (rdflib builds the whole graph before any cap), without
+    the illegal ones (a literal as subject, a non-IRI predicate), as SPARQL 1.1 §16.2 says."""
     template = algebra.template or algebra.p.p.triples  # CONSTRUCT WHERE: the pattern is the template
     seen: set[tuple[Node, Node, Node]] = set()
     for solution in evalPart(ctx, algebra.p):
         for triple in _fillTemplate(template, solution):
-            if triple not in seen and all(t is not None for t in triple):
+            s, p, _o = triple
+            if triple not in seen and isinstance(s, (URIRef, BNode)) and isinstance(p, URIRef):
                 seen.add(triple)
                 yield triple
 

@@ -1,5 +1,5 @@
-"""SHACL validation (pyshacl) turned into a plain `Report` value that pages, the CLI and the build cache
-can hold."""
+"""SHACL validation (pyshacl) turned into a plain `Report` value that pages, the CLI and the build cache can
+hold."""
 
 from __future__ import annotations
 

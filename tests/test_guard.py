@@ -3,6 +3,8 @@ query form read from the text."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from standins import MSG_NESTED, MSG_SERVICE, MSG_UPDATE, PFX, Canary, small_kg
 
@@ -158,3 +160,35 @@ def test_query_kind(text, kind):
 
 def test_nesting_depth_ignores_strings_iris_and_comments():
     assert nesting_depth("SELECT * { ?s ?p '{{{{' . ?s ?p <http://x/((> # {{{{\n FILTER((1)) }") == 3
+
+
+HOSTILE_TEXTS = {
+    "unterminated escapes": '"\\' * 49_000,
+    "unterminated single escapes": "'\\" * 49_000,
+    "long strings": '"""\\' * 24_000,
+    "quotes": '"' * 99_000,
+    "angle brackets": "<a" * 49_000,
+    "unclosed braces": "{" * 99_000,
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXTS.values(), ids=HOSTILE_TEXTS.keys())
+def test_cheap_checks_take_linear_time(text):
+    """These run in the server process, before the sandbox: a backtracking lexer took minutes on the first."""
+    start = time.monotonic()
+    for check in (query_kind, is_update, nesting_depth):
+        check(text)
+    with pytest.raises(QueryError):
+        prepare(text)
+    assert time.monotonic() - start < 2.0
+
+
+def test_invalid_unicode_escape_is_400(small):
+    text = "SELECT * WHERE { ?s ?p '\\UFFFFFFFF' }"
+    assert query_kind(text) == "SELECT"
+    with pytest.raises(QueryError) as err:
+        execute(small, text, timeout=10)
+    assert (err.value.status, err.value.message) == (
+        400,
+        "the query is invalid: Invalid unicode code point: FFFFFFFF",
+    )

@@ -481,8 +481,8 @@ def parse_rdf(data: bytes, fmt: str, base: str) -> Graph:
 
 
 def counts(http: requests.Session, base: str) -> tuple[dict, dict[str, str], str]:
-    """(/healthz triple counts, SELECT count per named graph, SELECT count of the default graph), by POST so
-    that no response cache can answer."""
+    """(/healthz triple counts, SELECT count per named graph, SELECT count of the default graph); the SELECTs
+    are POSTed, so that no response cache can answer them."""
     health = http.get(base + "/healthz", timeout=10)
     assert health.status_code == 200
     per_graph = http.post(base + "/sparql", data=COUNT_PER_GRAPH.encode(), headers={"Content-Type": DIRECT})
@@ -510,7 +510,7 @@ def test_the_protocol_graphs_are_loaded(baseline):
     for n in (1, 2, 3):
         assert health[f"{KASEI}data{n}.rdf"] == 1
         assert graphs[f"{KASEI}data{n}.rdf"] == "1"
-    # /healthz and SPARQL agree: every named graph, and the union default graph
+    # /healthz and SPARQL agree: the protocol graphs, and the union default graph
     assert {iri: int(n) for iri, n in graphs.items() if iri.startswith(KASEI)} == {
         k: v for k, v in health.items() if k.startswith(KASEI)
     }

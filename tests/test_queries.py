@@ -16,6 +16,7 @@ from kg.queries import (
     QueryLoadError,
     UnknownQueryError,
     bind,
+    find_query,
     load_catalogue,
     load_query,
     parse_query,
@@ -138,6 +139,19 @@ def test_unknown_query_suggests_close_names(catalogue):
     with pytest.raises(UnknownQueryError) as err:
         catalogue.find("zzz")
     assert str(err.value) == "unknown query 'zzz'"
+
+
+def test_find_query_parses_only_the_named_file(tmp_path):
+    (tmp_path / "good.rq").write_text("#+ title: Good\nASK {}\n", encoding="utf-8")
+    (tmp_path / "broken.rq").write_text("not a query", encoding="utf-8")
+    assert find_query(tmp_path, "good").title == "Good"
+    with pytest.raises(UnknownQueryError) as err:
+        find_query(tmp_path, "goo")
+    assert str(err.value) == "unknown query 'goo'; did you mean good?"
+    with pytest.raises(UnknownQueryError):
+        find_query(tmp_path, "../good")
+    with pytest.raises(QueryLoadError):
+        find_query(tmp_path, "broken")
 
 
 @pytest.mark.parametrize(

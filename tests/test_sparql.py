@@ -72,6 +72,15 @@ def test_construct(small):
     assert set(result.graph) == {(EX.b, EX.inverse, EX.a), (EX.c, EX.inverse, EX.b)}
 
 
+def test_construct_drops_illegal_triples(small):
+    result = execute(small, PFX + "CONSTRUCT { ?o ex:labels ?s } WHERE { ?s ?p ?o }", timeout=10)
+    assert set(result.graph) == {
+        (EX.b, EX.labels, EX.a),
+        (EX.c, EX.labels, EX.b),
+        (BNode("x1"), EX.labels, EX.c),
+    }
+
+
 def test_construct_where(small):
     result = execute(small, PFX + "CONSTRUCT WHERE { ?s ex:p ?o }", timeout=10)
     assert set(result.graph) == {(EX.a, EX.p, EX.b), (EX.b, EX.p, EX.c)}
