@@ -1,8 +1,8 @@
 """A fast OWL-RL closure for the axioms the Careers KG ontology uses: the same inferred triples as
 `kg.reason.infer` (owlrl), in seconds instead of minutes at 10⁶ triples.
 
-How: the schema (T-box) of data ∪ ontology is compiled once into lookup tables, then one worklist pass over the
-triples applies them until nothing new comes out (a semi-naive fixpoint):
+How: the schema (T-box) of data ∪ ontology is compiled once into lookup tables, then one worklist pass over
+the triples applies them until nothing new comes out (a semi-naive fixpoint):
 
 * ``scm-sco``/``scm-spo``/``scm-eqc``/``scm-eqp``: the transitive closures of ``rdfs:subClassOf`` and
   ``rdfs:subPropertyOf`` (with ``owl:equivalentClass``/``owl:equivalentProperty`` as two-way edges), and an
@@ -15,14 +15,15 @@ triples applies them until nothing new comes out (a semi-naive fixpoint):
 * ``dt-not-type``: a literal whose lexical form does not fit its datatype is an inconsistency, with owlrl's
   message (owlrl's own converters decide).
 
-Everything else owlrl derives from such graphs is trivia that `kg.reason.keep` drops anyway (``x owl:sameAs x``,
-``C rdfs:subClassOf C``/``owl:Thing``, ``x rdf:type owl:Thing``, literal typing, statements about the RDF/RDFS/
-OWL/XSD vocabularies): it is not computed, and the same `keep` filters the result, so `infer` returns exactly
-what `kg.reason.infer` returns (tests/test_rules.py checks that on the seed KG and on synthetic data).
+Everything else owlrl derives from such graphs is trivia that `kg.reason.keep` drops anyway
+(``x owl:sameAs x``, ``C rdfs:subClassOf C``/``owl:Thing``, ``x rdf:type owl:Thing``, literal typing,
+statements about the RDF/RDFS/OWL/XSD vocabularies): it is not computed, and the same `keep` filters the
+result, so `infer` returns exactly what `kg.reason.infer` returns (tests/test_rules.py checks that on the seed
+KG, on synthetic data and on a graph exercising every rule).
 
 Any other OWL or RDFS construct (domain, range, restrictions, functional or inverse-functional properties,
-disjointness, ``owl:sameAs``, property chains, keys, ``owl:Nothing``, …), a schema axiom on a blank node or on the
-RDF/RDFS/OWL/XSD vocabularies, or typing a resource with a datatype makes `compile_rules` raise
+disjointness, ``owl:sameAs``, property chains, keys, ``owl:Nothing``, …), a schema axiom on a blank node or on
+the RDF/RDFS/OWL/XSD vocabularies, or typing a resource with a datatype makes `compile_rules` raise
 `UnsupportedAxioms`; `infer` then falls back to owlrl (``fallback=True``, the default) so the result is always
 owlrl's.
 """
@@ -32,6 +33,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from itertools import chain
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -95,7 +97,9 @@ class UnsupportedAxioms(ValueError):
 
     def __init__(self, reasons: Iterable[str]) -> None:
         self.reasons = tuple(sorted(set(reasons)))
-        shown = "; ".join(self.reasons[:5]) + (f"; … ({len(self.reasons)} in all)" if len(self.reasons) > 5 else "")
+        shown = "; ".join(self.reasons[:5]) + (
+            f"; … ({len(self.reasons)} in all)" if len(self.reasons) > 5 else ""
+        )
         super().__init__(f"axioms the fast reasoner does not implement: {shown}")
 
 
@@ -120,9 +124,8 @@ def infer(data: Graph, ontology: Graph, *, fallback: bool = True) -> Closure:
     """Drop-in for `kg.reason.infer`: the OWL-RL closure of *data* ∪ *ontology* minus both, without trivia,
     and owlrl's inconsistency messages. Neither input is modified. With *fallback* (the default) a graph using
     unsupported axioms is handed to owlrl; without, `UnsupportedAxioms` is raised."""
-    triples = [*data, *ontology]
     try:
-        derived, messages = closure(triples)
+        kept, messages = inferred_triples(chain(data, ontology))
     except UnsupportedAxioms:
         if not fallback:
             raise
@@ -130,91 +133,86 @@ def infer(data: Graph, ontology: Graph, *, fallback: bool = True) -> Closure:
 
         return reason.infer(data, ontology)
     inferred = Graph(bind_namespaces="none")
-    inferred.addN((s, p, o, inferred) for s, p, o in derived if keep(s, p, o))
+    inferred.addN((s, p, o, inferred) for s, p, o in kept)
     return Closure(inferred, messages)
 
 
-def closure(triples: Collection[Triple]) -> tuple[set[Triple], tuple[str, ...]]:
+def inferred_triples(triples: Iterable[Triple]) -> tuple[list[Triple], tuple[str, ...]]:
+    """What `infer` returns, for any iterable of rdflib triples (e.g. to bulk-load elsewhere): the derived
+    triples that `kg.reason.keep` keeps, and the inconsistency messages. Raises `UnsupportedAxioms`."""
+    derived, messages = closure(triples)
+    return [t for t in derived if keep(*t)], messages
+
+
+def closure(triples: Iterable[Triple]) -> tuple[set[Triple], tuple[str, ...]]:
     """Every triple the rules derive from *triples* that is not among them (trivia included, `keep` not
-    applied), and the sorted inconsistency messages. *triples* is iterated more than once."""
-    rules = compile_rules(triples)
-    messages = literal_errors(triples)
-    return derive(triples, rules), messages
+    applied), and the sorted inconsistency messages. Raises `UnsupportedAxioms`."""
+    by_predicate: dict[Node, list[Triple]] = defaultdict(list)
+    for t in triples:
+        by_predicate[t[1]].append(t)
+    rules = compile_rules(by_predicate)
+    messages = literal_errors(t for ts in by_predicate.values() for t in ts)
+    return derive(by_predicate, rules), messages
 
 
-def compile_rules(triples: Iterable[Triple]) -> Rules:
-    """Compile the schema axioms found in *triples*; raise `UnsupportedAxioms` for anything else OWL-RL would
-    act on."""
+def compile_rules(triples: Iterable[Triple] | Mapping[Node, Collection[Triple]]) -> Rules:
+    """Compile the schema axioms among *triples* (or *triples* grouped by predicate); raise
+    `UnsupportedAxioms` for anything else OWL-RL would act on."""
+    by_predicate = triples if isinstance(triples, Mapping) else _group(triples)
     problems: set[str] = set()
-    sub_class: dict[Node, set[Node]] = defaultdict(set)
-    sub_property: dict[Node, set[Node]] = defaultdict(set)
-    inverse: dict[Node, set[Node]] = defaultdict(set)
+    for p in by_predicate:
+        if _builtin(p) and p not in _ALLOWED_PREDICATES:
+            problems.add(f"predicate {p}")
     symmetric: set[Node] = set()
     transitive: set[Node] = set()
-    seen_predicates: set[Node] = set()
-    seen_types: set[Node] = set()
-    for s, p, o in triples:
-        if p not in seen_predicates:
-            seen_predicates.add(p)
-            if _builtin(p) and p not in _ALLOWED_PREDICATES:
-                problems.add(f"predicate {p}")
-        if p is TYPE or p == TYPE:
-            if o not in seen_types:
-                seen_types.add(o)
-                if _builtin(o) and o not in _ALLOWED_TYPES:
-                    problems.add(f"rdf:type {o}")
-            if o == OWL.SymmetricProperty:
-                _check_schema_node(s, "an owl:SymmetricProperty", problems)
-                symmetric.add(s)
-            elif o == OWL.TransitiveProperty:
-                _check_schema_node(s, "an owl:TransitiveProperty", problems)
-                transitive.add(s)
-        elif p in _SCHEMA:
+    for s, _, o in by_predicate.get(TYPE, ()):
+        if o == OWL.SymmetricProperty:
+            _check_schema_node(s, "an owl:SymmetricProperty", problems)
+            symmetric.add(s)
+        elif o == OWL.TransitiveProperty:
+            _check_schema_node(s, "an owl:TransitiveProperty", problems)
+            transitive.add(s)
+    for o in {o for _, _, o in by_predicate.get(TYPE, ())}:
+        if _builtin(o) and o not in _ALLOWED_TYPES:
+            problems.add(f"rdf:type {o}")
+    edges: dict[Node, dict[Node, set[Node]]] = {p: defaultdict(set) for p in _SCHEMA}
+    for p in _SCHEMA:
+        for s, _, o in by_predicate.get(p, ()):
             _check_schema_node(s, f"the subject of {p}", problems)
             if not (p == SUBCLASS and o == OWL.Thing):
                 _check_schema_node(o, f"the object of {p}", problems)
-            if p == SUBCLASS:
-                sub_class[s].add(o)
-            elif p == SUBPROPERTY:
-                sub_property[s].add(o)
-            elif p == EQUIV_CLASS:
-                sub_class[s].add(o)
-                sub_class[o].add(s)
-            elif p == EQUIV_PROPERTY:
-                sub_property[s].add(o)
-                sub_property[o].add(s)
-            else:
-                inverse[s].add(o)
-                inverse[o].add(s)
+            edges[p][s].add(o)
+            if p in (EQUIV_CLASS, EQUIV_PROPERTY, INVERSE):  # two-way edges
+                edges[p][o].add(s)
     if problems:
         raise UnsupportedAxioms(problems)
 
-    class_up = _strict_closure(sub_class)
-    property_up = _strict_closure(sub_property)
-    schema = _schema_triples(class_up, SUBCLASS, EQUIV_CLASS) | _schema_triples(property_up, SUBPROPERTY, EQUIV_PROPERTY)
+    class_up = _strict_closure(_merge(edges[SUBCLASS], edges[EQUIV_CLASS]))
+    property_up = _strict_closure(_merge(edges[SUBPROPERTY], edges[EQUIV_PROPERTY]))
+    inverse = edges[INVERSE]
+    schema = _schema_triples(class_up, SUBCLASS, EQUIV_CLASS) | _schema_triples(
+        property_up, SUBPROPERTY, EQUIV_PROPERTY
+    )
     steps: dict[Node, tuple[tuple[Node, bool], ...]] = {}
     for p in set(property_up) | set(inverse) | symmetric:
         out = [(q, False) for q in sorted(property_up.get(p, ()))]
         out += [(q, True) for q in sorted(inverse.get(p, ()))]
         if p in symmetric:
             out.append((p, True))
-        steps[p] = tuple(out)
+        if out:
+            steps[p] = tuple(out)
     supers = {c: tuple(sorted(up)) for c, up in class_up.items() if up}
     return Rules(supers, steps, frozenset(transitive), frozenset(schema))
 
 
-def derive(triples: Iterable[Triple], rules: Rules) -> set[Triple]:
-    """The fixpoint of the compiled rules over *triples*: every derived triple not among *triples*."""
-    produced = rules.produces()
+def derive(triples: Iterable[Triple] | Mapping[Node, Collection[Triple]], rules: Rules) -> set[Triple]:
+    """The fixpoint of the compiled rules over *triples* (or *triples* grouped by predicate): every derived
+    triple not among them."""
+    by_predicate = triples if isinstance(triples, Mapping) else _group(triples)
     steps, supers, transitive = rules.steps, rules.superclasses, rules.transitive
     known: set[Triple] = set()  # the input triples the rules could derive again
-    seeds: list[Triple] = []  # the input triples some rule fires on
-    for t in triples:
-        p = t[1]
-        if p in produced:
-            known.add(t)
-        if p in steps or p in transitive or (p == TYPE and t[2] in supers):
-            seeds.append(t)
+    for p in rules.produces():
+        known.update(by_predicate.get(p, ()))
     new: set[Triple] = set()
     work: list[Triple] = []
     for t in rules.schema:
@@ -222,33 +220,29 @@ def derive(triples: Iterable[Triple], rules: Rules) -> set[Triple]:
             new.add(t)
             work.append(t)
     # prp-trp joins: triples of each transitive property already processed, by subject and by object
-    by_subject: dict[Node, dict[Node, set[Node]]] = {p: defaultdict(set) for p in transitive}
-    by_object: dict[Node, dict[Node, set[Node]]] = {p: defaultdict(set) for p in transitive}
+    forward: dict[Node, dict[Node, set[Node]]] = {p: defaultdict(set) for p in transitive}
+    backward: dict[Node, dict[Node, set[Node]]] = {p: defaultdict(set) for p in transitive}
 
-    def fire(t: Triple) -> None:
-        s, p, o = t
-        out: list[Triple] = []
-        for q, swap in steps.get(p, ()):
-            out.append((o, q, s) if swap else (s, q, o))
+    def fire(s: Node, p: Node, o: Node) -> None:
+        out: list[Triple] = [(o, q, s) if swap else (s, q, o) for q, swap in steps.get(p, ())]
         if p == TYPE:
-            for c in supers.get(o, ()):
-                out.append((s, TYPE, c))
-        if p in transitive:
-            forward, backward = by_subject[p], by_object[p]
-            if o not in forward[s]:
-                forward[s].add(o)
-                backward[o].add(s)
-                out += [(x, p, o) for x in backward[s]]
-                out += [(s, p, z) for z in forward[o]]
+            out += [(s, TYPE, c) for c in supers.get(o, ())]
+        if p in transitive and o not in forward[p][s]:
+            forward[p][s].add(o)
+            backward[p][o].add(s)
+            out += [(x, p, o) for x in backward[p][s]]
+            out += [(s, p, z) for z in forward[p][o]]
         for d in out:
             if d not in known and d not in new:
                 new.add(d)
                 work.append(d)
 
-    for t in seeds:
-        fire(t)
+    for p in set(steps) | transitive | ({TYPE} if supers else set()):
+        for s, _, o in by_predicate.get(p, ()):
+            if p != TYPE or o in supers or p in steps or p in transitive:
+                fire(s, p, o)
     while work:
-        fire(work.pop())
+        fire(*work.pop())
     return new
 
 
@@ -258,16 +252,30 @@ def literal_errors(triples: Iterable[Triple]) -> tuple[str, ...]:
     from owlrl.XsdDatatypes import OWL_RL_Datatypes
 
     datatypes = set(OWL_RL_Datatypes)
-    checked: set[Literal] = set()
-    messages: set[str] = set()
-    for _, _, o in triples:
-        if isinstance(o, Literal) and o.datatype in datatypes and o not in checked:
-            checked.add(o)
+    literals = {o for _, _, o in triples if isinstance(o, Literal)}
+    messages = set()
+    for o in literals:
+        if o.datatype in datatypes:
             try:
                 AltXSDToPYTHON.get(o.datatype, str)(str(o))
             except ValueError:
                 messages.add(f"Lexical value of the literal '{o}' does not match its datatype ({o.datatype})")
     return tuple(sorted(messages))
+
+
+def _group(triples: Iterable[Triple]) -> dict[Node, list[Triple]]:
+    by_predicate: dict[Node, list[Triple]] = defaultdict(list)
+    for t in triples:
+        by_predicate[t[1]].append(t)
+    return by_predicate
+
+
+def _merge(*edge_maps: Mapping[Node, set[Node]]) -> dict[Node, set[Node]]:
+    out: dict[Node, set[Node]] = defaultdict(set)
+    for edges in edge_maps:
+        for a, bs in edges.items():
+            out[a] |= bs
+    return out
 
 
 def _builtin(term: Node) -> bool:

@@ -10,10 +10,11 @@ accrediting body (recognized by a shared recognition body) that leads to the cer
 specializations, work settings, duties, organizations and sources come from shared pools that grow slowly with
 N, so the fan-in is realistic (many professions per skill, many facts per source).
 
-Entities are named ``https://w3id.org/careers-kg/id/synth-…`` and labelled "Synthetic …", so synthetic data
-can be loaded next to the seed without clashing. The few shared vocabulary nodes (statistical variables, units,
-program levels) are the seed's own (``id:var-employment``, ``id:unit-persons``, ``id:level-associate``, …)
-with the seed's exact triples, so stored queries that name them work on synthetic data too.
+Entities are named ``https://w3id.org/careers-kg/id/synth-…`` and labelled "Synthetic …", so synthetic
+data can be loaded next to the seed without clashing. The few shared vocabulary nodes (statistical variables,
+units, program levels) are the seed's own (``id:var-employment``, ``id:unit-persons``,
+``id:level-associate``, …) with the seed's exact triples, so stored queries that name them work on synthetic
+data too.
 
 The output depends only on (professions, seed). `write` streams N-Triples (``.nt``) or Turtle (any other
 suffix) without building a graph, at about a million triples in a few seconds.
@@ -41,7 +42,7 @@ PREFIXES = {
 }
 URL_BASE = "https://example.org/careers-kg-synthetic/"
 
-# The seed's own vocabulary nodes (data/careers.ttl), repeated triple for triple: (slug, class, label, description).
+# The seed's own vocabulary nodes (data/careers.ttl), triple for triple: (slug, class, label, description).
 SEED_VOCABULARY = (
     ("unit-persons", "ckg:Unit", "persons", "A count of people."),
     ("unit-usd-per-year", "ckg:MonetaryUnit", "US dollars per year", "Pay in US dollars per year."),
@@ -111,7 +112,9 @@ def triple_count(professions: int) -> int:
     """The number of triples `generate(professions)` yields (whatever the seed), without generating them."""
     _check(professions)
     pools = Pools.for_professions(professions)
-    pooled = sum(k * getattr(pools, f) for k, f in zip(_POOL_TRIPLES, pools.__dataclass_fields__, strict=True))
+    pooled = sum(
+        k * getattr(pools, f) for k, f in zip(_POOL_TRIPLES, pools.__dataclass_fields__, strict=True)
+    )
     per = PER_PROFESSION if professions > 1 else PER_PROFESSION - 1
     return per * professions + pooled + _FIXED_TRIPLES
 
@@ -164,35 +167,46 @@ def write(path: str | Path | TextIO, professions: int, seed: int = 0, fmt: str |
     return _write_turtle(out, professions, seed)
 
 
-# --- the data ------------------------------------------------------------------------------------------------
+# --- the data -----------------------------------------------------------------------------------------------
 
 
 def _vocabulary(pools: Pools, rng: random.Random) -> Iterator[Entity]:
     for slug, cls, label, description in SEED_VOCABULARY:
-        yield f"id:{slug}", [("a", cls), ("skos:prefLabel", _en(label)), ("dct:description", _en(description))]
+        yield (
+            f"id:{slug}",
+            [("a", cls), ("skos:prefLabel", _en(label)), ("dct:description", _en(description))],
+        )
     for k in range(pools.publishers):
         yield _org("publisher", k, "ckg:StatisticsPublisher", "publishes synthetic statistics", pools, rng)
     for k in range(pools.sources):
         kind = "ckg:DatasetRelease" if k % 2 == 0 else "ckg:Publication"
-        yield f"id:synth-source-{k}", [
-            ("a", kind),
-            ("skos:prefLabel", _en(f"Synthetic source {k}")),
-            ("dct:title", Lit(f"Synthetic source {k}")),
-            ("dct:publisher", f"id:synth-publisher-{k % pools.publishers}"),
-            ("dct:date", Lit(f"{2015 + k % 10}-0{1 + k % 9}", datatype="xsd:gYearMonth")),
-            ("schema:url", f"<{URL_BASE}source-{k}>"),
-        ]
-    yield "id:synth-soc", [
-        ("a", "ckg:OccupationCodeSet"),
-        ("skos:prefLabel", _en("Synthetic occupational classification")),
-        ("schema:name", Lit("Synthetic occupational classification")),
-        ("dct:description", _en("A synthetic SOC-like code set for benchmarks.")),
-        ("ckg:source", _pick_source(pools, rng)),
-    ]
+        yield (
+            f"id:synth-source-{k}",
+            [
+                ("a", kind),
+                ("skos:prefLabel", _en(f"Synthetic source {k}")),
+                ("dct:title", Lit(f"Synthetic source {k}")),
+                ("dct:publisher", f"id:synth-publisher-{k % pools.publishers}"),
+                ("dct:date", Lit(f"{2015 + k % 10}-0{1 + k % 9}", datatype="xsd:gYearMonth")),
+                ("schema:url", f"<{URL_BASE}source-{k}>"),
+            ],
+        )
+    yield (
+        "id:synth-soc",
+        [
+            ("a", "ckg:OccupationCodeSet"),
+            ("skos:prefLabel", _en("Synthetic occupational classification")),
+            ("schema:name", Lit("Synthetic occupational classification")),
+            ("dct:description", _en("A synthetic SOC-like code set for benchmarks.")),
+            ("ckg:source", _pick_source(pools, rng)),
+        ],
+    )
     for k in range(pools.certifiers):
         yield _org("certifier", k, "ckg:CertifyingBody", "issues synthetic certifications", pools, rng)
     for k in range(pools.recognizers):
-        yield _org("recognizer", k, "ckg:RecognitionBody", "recognizes synthetic accrediting bodies", pools, rng)
+        yield _org(
+            "recognizer", k, "ckg:RecognitionBody", "recognizes synthetic accrediting bodies", pools, rng
+        )
     for k in range(pools.accreditors):
         name, pairs = _org("accreditor", k, "ckg:AccreditingBody", "accredits synthetic programs", pools, rng)
         pairs.insert(3, ("ckg:recognizedBy", f"id:synth-recognizer-{rng.randrange(pools.recognizers)}"))
@@ -204,12 +218,15 @@ def _vocabulary(pools: Pools, rng: random.Random) -> Iterator[Entity]:
         ("duty", "ckg:Duty", pools.duties),
     ):
         for k in range(count):
-            yield f"id:synth-{kind}-{k}", [
-                ("a", cls),
-                ("skos:prefLabel", _en(f"Synthetic {kind} {k}")),
-                ("dct:description", _en(f"A synthetic {kind} shared by several synthetic professions.")),
-                ("ckg:source", _pick_source(pools, rng)),
-            ]
+            yield (
+                f"id:synth-{kind}-{k}",
+                [
+                    ("a", cls),
+                    ("skos:prefLabel", _en(f"Synthetic {kind} {k}")),
+                    ("dct:description", _en(f"A synthetic {kind} shared by several synthetic professions.")),
+                    ("ckg:source", _pick_source(pools, rng)),
+                ],
+            )
 
 
 def _org(kind: str, k: int, cls: str, does: str, pools: Pools, rng: random.Random) -> Entity:
@@ -247,54 +264,69 @@ def _profession(i: int, n: int, pools: Pools, rng: random.Random, code_offset: i
     pairs.append(("ckg:educationPath", program))
     pairs.append(("ckg:source", _pick_source(pools, rng)))
     yield me, pairs
-    yield f"id:synth-soc-{soc}", [
-        ("a", "ckg:OccupationCode"),
-        ("skos:prefLabel", _en(f"Synthetic SOC {soc}")),
-        ("schema:name", Lit(name)),
-        ("schema:codeValue", Lit(soc)),
-        ("schema:inCodeSet", "id:synth-soc"),
-        ("ckg:source", _pick_source(pools, rng)),
-    ]
+    yield (
+        f"id:synth-soc-{soc}",
+        [
+            ("a", "ckg:OccupationCode"),
+            ("skos:prefLabel", _en(f"Synthetic SOC {soc}")),
+            ("schema:name", Lit(name)),
+            ("schema:codeValue", Lit(soc)),
+            ("schema:inCodeSet", "id:synth-soc"),
+            ("ckg:source", _pick_source(pools, rng)),
+        ],
+    )
     date = rng.choice(_DATES)
     source = _pick_source(pools, rng)
-    yield f"id:synth-stat-{i}-employment-{date}", [
-        ("a", "ckg:Statistic"),
-        ("skos:prefLabel", _en(f"{name}: employment, {date}")),
-        ("ckg:about", me),
-        ("ckg:variable", "id:var-employment"),
-        ("ckg:value", Lit(str(rng.randrange(1_000, 700_000)), datatype="xsd:integer")),
-        ("ckg:unit", "id:unit-persons"),
-        ("ckg:date", Lit(date, datatype="xsd:gYearMonth")),
-        ("ckg:source", source),
-    ]
+    yield (
+        f"id:synth-stat-{i}-employment-{date}",
+        [
+            ("a", "ckg:Statistic"),
+            ("skos:prefLabel", _en(f"{name}: employment, {date}")),
+            ("ckg:about", me),
+            ("ckg:variable", "id:var-employment"),
+            ("ckg:value", Lit(str(rng.randrange(1_000, 700_000)), datatype="xsd:integer")),
+            ("ckg:unit", "id:unit-persons"),
+            ("ckg:date", Lit(date, datatype="xsd:gYearMonth")),
+            ("ckg:source", source),
+        ],
+    )
     wage = rng.randrange(2_000_000, 15_000_000)
-    yield f"id:synth-stat-{i}-median-annual-wage-{date}", [
-        ("a", "ckg:Statistic"),
-        ("skos:prefLabel", _en(f"{name}: median annual wage, {date}")),
-        ("ckg:about", me),
-        ("ckg:variable", "id:var-median-annual-wage"),
-        ("ckg:value", Lit(f"{wage // 100}.{wage % 100:02d}", datatype="xsd:decimal")),
-        ("ckg:unit", "id:unit-usd-per-year"),
-        ("ckg:currency", Lit("USD")),
-        ("ckg:date", Lit(date, datatype="xsd:gYearMonth")),
-        ("ckg:source", source),
-    ]
-    yield credential, [
-        ("a", "ckg:Certification"),
-        ("skos:prefLabel", _en(f"Synthetic certification {i}")),
-        ("ckg:issuedBy", f"id:synth-certifier-{rng.randrange(pools.certifiers)}"),
-        ("ckg:source", _pick_source(pools, rng)),
-    ]
+    yield (
+        f"id:synth-stat-{i}-median-annual-wage-{date}",
+        [
+            ("a", "ckg:Statistic"),
+            ("skos:prefLabel", _en(f"{name}: median annual wage, {date}")),
+            ("ckg:about", me),
+            ("ckg:variable", "id:var-median-annual-wage"),
+            ("ckg:value", Lit(f"{wage // 100}.{wage % 100:02d}", datatype="xsd:decimal")),
+            ("ckg:unit", "id:unit-usd-per-year"),
+            ("ckg:currency", Lit("USD")),
+            ("ckg:date", Lit(date, datatype="xsd:gYearMonth")),
+            ("ckg:source", source),
+        ],
+    )
+    yield (
+        credential,
+        [
+            ("a", "ckg:Certification"),
+            ("skos:prefLabel", _en(f"Synthetic certification {i}")),
+            ("ckg:issuedBy", f"id:synth-certifier-{rng.randrange(pools.certifiers)}"),
+            ("ckg:source", _pick_source(pools, rng)),
+        ],
+    )
     level, duration = rng.choice(_LEVELS)
-    yield program, [
-        ("a", "ckg:EducationProgram"),
-        ("skos:prefLabel", _en(f"Synthetic education program {i}")),
-        ("ckg:programLevel", level),
-        ("ckg:typicalDuration", Lit(duration, datatype="xsd:duration")),
-        ("ckg:accreditedBy", f"id:synth-accreditor-{rng.randrange(pools.accreditors)}"),
-        ("ckg:leadsTo", credential),
-        ("ckg:source", _pick_source(pools, rng)),
-    ]
+    yield (
+        program,
+        [
+            ("a", "ckg:EducationProgram"),
+            ("skos:prefLabel", _en(f"Synthetic education program {i}")),
+            ("ckg:programLevel", level),
+            ("ckg:typicalDuration", Lit(duration, datatype="xsd:duration")),
+            ("ckg:accreditedBy", f"id:synth-accreditor-{rng.randrange(pools.accreditors)}"),
+            ("ckg:leadsTo", credential),
+            ("ckg:source", _pick_source(pools, rng)),
+        ],
+    )
 
 
 def _pick_source(pools: Pools, rng: random.Random) -> str:
@@ -310,7 +342,7 @@ def _check(professions: int) -> None:
         raise ValueError(f"the number of professions must be a positive integer, got {professions!r}")
 
 
-# --- output --------------------------------------------------------------------------------------------------
+# --- output -------------------------------------------------------------------------------------------------
 
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
@@ -366,7 +398,9 @@ def _write_ntriples(out: TextIO, professions: int, seed: int) -> int:
 
 
 def _write_turtle(out: TextIO, professions: int, seed: int) -> int:
-    out.write("# Synthetic Careers KG data (kg/synth.py): not real professions, for benchmarks and scale tests.\n")
+    out.write(
+        "# Synthetic Careers KG data (kg/synth.py): not real professions; for benchmarks and scale tests.\n"
+    )
     out.write(f"# professions={professions} seed={seed}\n")
     out.write("".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()))
     count = 0
