@@ -29,7 +29,7 @@ lint: $(BIN)/careers-kg
 
 bench: $(BIN)/careers-kg
 	$(BIN)/python bench/startup.py
-	$(BIN)/python bench/http.py
+	$(BIN)/python bench/web_throughput.py
 
 clean:
 	rm -rf .cache test-artifacts

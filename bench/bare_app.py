@@ -1,18 +1,11 @@
-"""The baseline of bench/http.py: a bare Flask app answering every GET with the same fixed bytes, served by
-gunicorn with exactly the configuration of `careers-kg serve` (`kg.web.server.gunicorn_options` and
+"""The baseline of bench/web_throughput.py: a bare Flask app answering every GET with the same fixed bytes,
+served by gunicorn with exactly the configuration of `careers-kg serve` (`kg.web.server.gunicorn_options` and
 `EmbeddedServer`: same worker class, threads, workers, keep-alive, timeouts).
 
     .venv/bin/python bench/bare_app.py --port 8001 --body FILE --content-type TYPE [--workers 2]
 """
 
 from __future__ import annotations
-
-import os
-import sys
-
-# Run as a script, this folder comes first on sys.path, and its http.py would hide the standard library's.
-if os.path.dirname(os.path.abspath(__file__)) in sys.path:
-    sys.path.remove(os.path.dirname(os.path.abspath(__file__)))
 
 import argparse
 from pathlib import Path

@@ -1,6 +1,6 @@
 """Per-query cost of the forked sandbox (kg.sparql.execute) against evaluating in-process, synthetic graph.
 
-    .venv/bin/python -m bench.sandbox_overhead [TRIPLES]     (default 20 000; -m: bench/http.py shadows http)
+    .venv/bin/python -m bench.sandbox_overhead [TRIPLES]     (default 20 000)
 
 "in-process" runs the very evaluation the child runs (parse excluded, results encoded and decoded), without
 the fork; "forked" is `execute` with a prepared query and with text (parsed in the child). Medians of 41 runs.

@@ -22,9 +22,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# `python bench/startup.py` puts bench/ first on sys.path, where bench/http.py would shadow the standard
-# library's http package (imported by rdflib): look modules up without it.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 WARM_TARGET, COLD_TARGET = 0.5, 3.0
 BUILD = (
     "from kg.build import build; from kg.config import Settings; "

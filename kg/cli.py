@@ -130,6 +130,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="address to listen on (default: HOST or 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default: PORT or 8000)")
     p.add_argument("--workers", type=int, help="worker processes (default: 2)")
+    p.add_argument(
+        "--named-graph",
+        dest="named_graph",
+        action="append",
+        default=[],
+        metavar="IRI=FILE",
+        help="load FILE as the named graph IRI; the default graph is the union of all graphs (repeatable)",
+    )
+    p.add_argument(
+        "--query-timeout", type=float, metavar="SECONDS", help="stop any query after SECONDS (default: 10)"
+    )
+    p.add_argument("--max-rows", type=int, metavar="N", help="cut results at N rows (default: 10000)")
     return parser
 
 

@@ -102,8 +102,20 @@ def serve(args: argparse.Namespace) -> int:
         if exc.name and exc.name.startswith("kg.web"):
             raise CliError("the web server is not available: kg/web/server.py is missing") from None
         raise
-    changes = {k: getattr(args, k) for k in ("host", "port", "workers") if getattr(args, k) is not None}
+    keys = ("host", "port", "workers", "query_timeout", "max_rows")
+    changes: dict[str, Any] = {k: getattr(args, k) for k in keys if getattr(args, k) is not None}
+    if args.named_graph:
+        changes["named_graphs"] = tuple(_named_graph(pair) for pair in args.named_graph)
     return serve_web(_settings(args).replace(**changes)) or 0
+
+
+def _named_graph(pair: str) -> tuple[str, Path]:
+    iri, sep, path = pair.partition("=")
+    if not sep or not iri.strip() or not path.strip():
+        raise CliError(f"--named-graph expects IRI=FILE, got {pair!r}", USAGE)
+    if not iri.strip().startswith(("http://", "https://", "urn:")):
+        raise CliError(f"--named-graph needs an http, https or urn IRI, got {iri.strip()!r}", USAGE)
+    return iri.strip(), Path(path.strip()).resolve()
 
 
 def _settings(args: argparse.Namespace, files: list[Path] | None = None) -> Settings:

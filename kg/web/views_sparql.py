@@ -51,8 +51,6 @@ def endpoint() -> Response:
         abort(403, description=MSG_READ_ONLY)
     if len(params.queries) > 1:
         abort(400, description="the request has more than one 'query' parameter")
-    if len(params.formats) > 1:
-        abort(400, description="the request has more than one 'format' parameter")
     if not params.queries:
         if request.method == "GET" and wants_html():
             return _query_page(EXAMPLE, None, None)
@@ -90,13 +88,19 @@ def _candidates(kind: str | None) -> tuple[str, ...]:
     return GRAPH_CANDIDATES if kind in ("CONSTRUCT", "DESCRIBE") else RESULT_CANDIDATES
 
 
+# Names other SPARQL clients (SPARQLWrapper, Virtuoso, Fuseki) put in format=/output=/results=.
+FORMAT_ALIASES = {"json-ld": "jsonld", "rdf+xml": "rdfxml", "rdf": "rdfxml", "n3": "turtle", "text": "tsv"}
+
+
 def _choose_format(kind: str | None, requested: list[str]) -> str:
+    """The first `format`/`output`/`results` hint that names a format for this query form; failing that,
+    the Accept header. Clients such as SPARQLWrapper send several hints (a name and a media type) at once;
+    hints naming formats this endpoint lacks are ignored, as other endpoints do."""
     candidates = _candidates(kind)
-    if requested:
-        fmt = formats.resolve(requested[0], candidates)
-        if fmt is None:
-            abort(400, description=f"parameter 'format' must be one of: {', '.join(candidates)}")
-        return fmt
+    for value in requested:
+        fmt = formats.resolve(FORMAT_ALIASES.get(value.strip().lower(), value), candidates)
+        if fmt is not None:
+            return fmt
     return negotiate(candidates)
 
 
@@ -127,6 +131,8 @@ def _read_protocol() -> Protocol:
         "default-graph-uri": params.default_graphs,
         "named-graph-uri": params.named_graphs,
         "format": params.formats,
+        "output": params.formats,
+        "results": params.formats,
         "using-graph-uri": params.updates,
         "using-named-graph-uri": params.updates,
     }

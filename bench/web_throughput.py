@@ -8,7 +8,8 @@
    page kind, "warm" (the app's per-entity memo filled, as in a running server whose response cache misses)
    and "cold" (memo cleared before each render: the first request for a page) (goal: p50 <= 10 ms).
 
-    .venv/bin/python bench/http.py [--rounds 5] [--seconds 3] [--connections 8] [--query professions]
+    .venv/bin/python bench/web_throughput.py [--rounds 5] [--seconds 3] [--connections 8]
+        [--query professions]
 
 Load comes from `wrk` when it is installed (apt-get install wrk), else from client processes holding
 keep-alive http.client connections. Loopback only; every round is bounded in time, every phase in requests.
@@ -17,23 +18,17 @@ Both servers use a temporary build cache. Prints only; asserts nothing.
 
 from __future__ import annotations
 
-import os
-import sys
-
-# This file is named http.py: run as a script, its folder would come first on sys.path and hide the standard
-# library's http package from everything below (urllib, Flask, gunicorn).
-if os.path.dirname(os.path.abspath(__file__)) in sys.path:
-    sys.path.remove(os.path.dirname(os.path.abspath(__file__)))
-
 import argparse
 import http.client
 import multiprocessing
+import os
 import re
 import shutil
 import signal
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
