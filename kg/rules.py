@@ -105,16 +105,17 @@ class UnsupportedAxioms(ValueError):
 
 @dataclass(frozen=True)
 class Rules:
-    """The compiled schema: what one triple entails on its own, plus the derived schema triples."""
+    """The compiled schema: everything one triple entails on its own, plus the derived schema triples."""
 
-    superclasses: Mapping[Node, tuple[Node, ...]]  # C → every D ≠ C with C ⊑⁺ D
-    steps: Mapping[Node, tuple[tuple[Node, bool], ...]]  # p → (q, swap): x p y ⊢ x q y (or y q x if swap)
+    superclasses: Mapping[Node, tuple[Node, ...]]  # C → every D ≠ C with C ⊑⁺ D (cax-sco, closed)
+    # p → every (q, swap) with x p y ⊢ x q y (or y q x if swap) by prp-spo1/inv1/inv2/symp, closed
+    entails: Mapping[Node, tuple[tuple[Node, bool], ...]]
     transitive: frozenset[Node]
     schema: frozenset[Triple]  # scm-sco/scm-spo/scm-eqc2/scm-eqp2 consequences (trivial ones left out)
 
     def produces(self) -> frozenset[Node]:
         """Predicates the rules can add triples with."""
-        out = {q for steps in self.steps.values() for q, _ in steps} | set(self.transitive)
+        out = {q for entailed in self.entails.values() for q, _ in entailed} | set(self.transitive)
         if self.superclasses:
             out.add(TYPE)
         return frozenset(out | {p for _, p, _ in self.schema})
@@ -193,56 +194,59 @@ def compile_rules(triples: Iterable[Triple] | Mapping[Node, Collection[Triple]])
     schema = _schema_triples(class_up, SUBCLASS, EQUIV_CLASS) | _schema_triples(
         property_up, SUBPROPERTY, EQUIV_PROPERTY
     )
-    steps: dict[Node, tuple[tuple[Node, bool], ...]] = {}
-    for p in set(property_up) | set(inverse) | symmetric:
-        out = [(q, False) for q in sorted(property_up.get(p, ()))]
-        out += [(q, True) for q in sorted(inverse.get(p, ()))]
-        if p in symmetric:
-            out.append((p, True))
-        if out:
-            steps[p] = tuple(out)
+    steps: dict[Node, list[tuple[Node, bool]]] = defaultdict(list)  # one rule application
+    for p, ups in property_up.items():
+        steps[p] += [(q, False) for q in ups]
+    for p, inverses in inverse.items():
+        steps[p] += [(q, True) for q in inverses]
+    for p in symmetric:
+        steps[p].append((p, True))
+    entails = {p: tuple(sorted(_reachable(p, steps), key=str)) for p in steps}
     supers = {c: tuple(sorted(up)) for c, up in class_up.items() if up}
-    return Rules(supers, steps, frozenset(transitive), frozenset(schema))
+    return Rules(supers, entails, frozenset(transitive), frozenset(schema))
 
 
 def derive(triples: Iterable[Triple] | Mapping[Node, Collection[Triple]], rules: Rules) -> set[Triple]:
     """The fixpoint of the compiled rules over *triples* (or *triples* grouped by predicate): every derived
     triple not among them."""
     by_predicate = triples if isinstance(triples, Mapping) else _group(triples)
-    steps, supers, transitive = rules.steps, rules.superclasses, rules.transitive
+    entails, supers, transitive = rules.entails, rules.superclasses, rules.transitive
     known: set[Triple] = set()  # the input triples the rules could derive again
     for p in rules.produces():
         known.update(by_predicate.get(p, ()))
     new: set[Triple] = set()
-    work: list[Triple] = []
+    queue: list[Triple] = [t for p in transitive for t in by_predicate.get(p, ())]  # for prp-trp
+
+    def add(d: Triple) -> None:
+        if d not in known and d not in new:
+            new.add(d)
+            if d[1] in transitive:
+                queue.append(d)
+
     for t in rules.schema:
-        if t not in known and t not in new:
-            new.add(t)
-            work.append(t)
-    # prp-trp joins: triples of each transitive property already processed, by subject and by object
+        add(t)
+    for s, _, o in by_predicate.get(TYPE, ()):  # cax-sco, with the superclasses closed
+        for c in supers.get(o, ()):
+            add((s, TYPE, c))
+    for p, entailed in entails.items():  # prp-spo1/inv/symp, closed: no derived triple needs them again
+        for s, _, o in by_predicate.get(p, ()):
+            for q, swap in entailed:
+                add((o, q, s) if swap else (s, q, o))
+    # prp-trp: join each triple of a transitive property with those processed before it; what a join
+    # derives is new to the other rules too (no type: rdf:type is never transitive nor entailed).
     forward: dict[Node, dict[Node, set[Node]]] = {p: defaultdict(set) for p in transitive}
     backward: dict[Node, dict[Node, set[Node]]] = {p: defaultdict(set) for p in transitive}
-
-    def fire(s: Node, p: Node, o: Node) -> None:
-        out: list[Triple] = [(o, q, s) if swap else (s, q, o) for q, swap in steps.get(p, ())]
-        if p == TYPE:
-            out += [(s, TYPE, c) for c in supers.get(o, ())]
-        if p in transitive and o not in forward[p][s]:
-            forward[p][s].add(o)
-            backward[p][o].add(s)
-            out += [(x, p, o) for x in backward[p][s]]
-            out += [(s, p, z) for z in forward[p][o]]
-        for d in out:
-            if d not in known and d not in new:
-                new.add(d)
-                work.append(d)
-
-    for p in set(steps) | transitive | ({TYPE} if supers else set()):
-        for s, _, o in by_predicate.get(p, ()):
-            if p != TYPE or o in supers or p in steps or p in transitive:
-                fire(s, p, o)
-    while work:
-        fire(*work.pop())
+    while queue:
+        s, p, o = queue.pop()
+        if o in forward[p][s]:
+            continue
+        forward[p][s].add(o)
+        backward[p][o].add(s)
+        for x, y, z in [(x, p, o) for x in backward[p][s]] + [(s, p, z) for z in forward[p][o]]:
+            if (x, y, z) not in known and (x, y, z) not in new:
+                add((x, y, z))
+                for q, swap in entails.get(p, ()):
+                    add((z, q, x) if swap else (x, q, z))
     return new
 
 
@@ -287,6 +291,21 @@ def _check_schema_node(term: Node, role: str, problems: set[str]) -> None:
         problems.add(f"{role} is not an IRI: {term!r}")
     elif _builtin(term):
         problems.add(f"{role} is a built-in term: {term}")
+
+
+def _reachable(p: Node, steps: Mapping[Node, list[tuple[Node, bool]]]) -> set[tuple[Node, bool]]:
+    """Every (q, swap) that repeated `steps` lead to from (p, no swap), except that start itself."""
+    seen: set[tuple[Node, bool]] = set()
+    stack = [(p, False)]
+    while stack:
+        q, swap = stack.pop()
+        for r, flip in steps.get(q, ()):
+            state = (r, swap != flip)
+            if state not in seen:
+                seen.add(state)
+                stack.append(state)
+    seen.discard((p, False))
+    return seen
 
 
 def _strict_closure(edges: Mapping[Node, set[Node]]) -> dict[Node, set[Node]]:

@@ -100,7 +100,13 @@ def test_post_form_and_direct_post_and_trailing_slash(client):
 def test_format_parameter_overrides_accept(client):
     r = _get(client, SELECT, "text/html", "&format=csv")
     assert r.content_type == "text/csv; charset=utf-8"
-    assert _get(client, SELECT, "*/*", "&format=png").status_code == 400
+    # Unknown hints are ignored (as other endpoints do) and Accept decides; SPARQLWrapper's paired hints work.
+    r = _get(client, SELECT, "text/csv", "&format=png")
+    assert (r.status_code, r.content_type) == (200, "text/csv; charset=utf-8")
+    r = _get(client, SELECT, "*/*", "&format=tsv&format=text/tab-separated-values&output=tsv")
+    assert (r.status_code, r.content_type) == (200, "text/tab-separated-values; charset=utf-8")
+    r = _get(client, CONSTRUCT, "*/*", "&format=json-ld&format=application/ld+json")
+    assert (r.status_code, r.content_type) == (200, "application/ld+json; charset=utf-8")
 
 
 def test_protocol_dataset_parameters(w3c_client):
