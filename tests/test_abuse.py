@@ -55,6 +55,7 @@ MSG_NESTED = "the query is nested too deeply"
 MSG_TIMEOUT = f"the query took longer than {LIMIT:g} s and was stopped"
 MSG_TOO_LONG = "the query text is longer than 100 KB"
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+COUNT_NAMED = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 COUNT_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 # Leaks that must never reach a client: a Python traceback, a source file, the repository or the venv.
 LEAKS = re.compile(
@@ -79,8 +80,8 @@ id:medical-coder
     rdfs:comment "\" onmouseover=\"alert('xss-attr')\" x=\"" ;
     dct:description "</p><iframe src=\"javascript:alert('xss-iframe')\"></iframe>"@en ;
     schema:url "javascript:alert('xss-url')"^^xsd:anyURI ;
-    rdfs:seeAlso <javascript:alert('xss-iri')> , <data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==> ,
-        <vbscript:msgbox(1)> ;
+    rdfs:seeAlso <javascript:alert('xss-iri')> ,
+        <data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==> , <vbscript:msgbox(1)> ;
     schema:sameAs <JaVaScRiPt:alert(document.cookie)> ;
     ckg:source <javascript:alert('xss-source')> .
 
@@ -374,7 +375,6 @@ def server(files: dict[str, Path], request: pytest.FixtureRequest) -> Iterator[S
         yield srv
     finally:
         stop(proc)
-    assert "Traceback" not in log.read_text(errors="replace") or True  # the log may hold details: allowed
 
 
 @dataclass
@@ -421,7 +421,7 @@ SERVICE_QUERIES = {
     "subquery": "SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
     "filter exists": "SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
     "filter not exists": "ASK {{ ?s ?p ?o FILTER NOT EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
-    "optional in construct": "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+    "optional in describe": "DESCRIBE ?s WHERE {{ OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
     "variable endpoint": "SELECT * WHERE {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
     "unicode-escaped keyword": "SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
     "bind exists": "SELECT * WHERE {{ BIND(EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} AS ?x) }}",
@@ -433,9 +433,9 @@ SERVICE_QUERIES = {
 def test_service_is_refused_and_nothing_is_fetched(server, canary, shape, how):
     query = SERVICE_QUERIES[shape].format(url=canary.url("sparql"))
     reply = {
-        "get": lambda: server.sparql_get(query),
-        "form": lambda: server.sparql_form({"query": query}),
-        "direct": lambda: server.sparql_direct(query),
+        "get": lambda: server.sparql_get(query, accept="*/*"),
+        "form": lambda: server.sparql_form({"query": query}, accept="*/*"),
+        "direct": lambda: server.sparql_direct(query, accept="*/*"),
     }[how]()
     check(reply, 400, message=MSG_SERVICE)
 
@@ -458,7 +458,7 @@ def test_dataset_clause_to_loopback_is_an_empty_graph(server, canary, clause):
 @pytest.mark.parametrize("how", ["get", "form"])
 @pytest.mark.parametrize("param", ["default-graph-uri", "named-graph-uri"])
 def test_protocol_graph_uri_to_loopback_is_an_empty_graph(server, canary, param, how):
-    query = COUNT_ALL if param == "default-graph-uri" else _from("x")["FROM NAMED"].replace(" FROM NAMED <x>", "")
+    query = COUNT_ALL if param == "default-graph-uri" else COUNT_NAMED
     fields = [("query", query), (param, canary.url()), (param, canary.url("other.ttl"))]
     if how == "get":
         reply = server.get("/sparql?" + urlencode(fields), headers={"Accept": JSON_RESULTS})
@@ -482,16 +482,26 @@ def _file_iris(files: dict[str, Path]) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("target", ["secret file", "/etc/passwd", "file://localhost",
-                                    "relative to the server's cwd", "repo data by absolute path"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "secret file",
+        "/etc/passwd",
+        "file://localhost",
+        "relative to the server's cwd",
+        "repo data by absolute path",
+    ],
+)
 @pytest.mark.parametrize("via", ["FROM", "FROM NAMED", "default-graph-uri", "named-graph-uri"])
 def test_file_iris_are_never_read(server, files, target, via):
     iri = _file_iris(files)[target]
     if via in ("FROM", "FROM NAMED"):
         reply = server.sparql_get(_from(iri)[via])
     else:
-        query = COUNT_ALL if via == "default-graph-uri" else "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-        reply = server.get("/sparql?" + urlencode({"query": query, via: iri}), headers={"Accept": JSON_RESULTS})
+        query = COUNT_ALL if via == "default-graph-uri" else COUNT_NAMED
+        reply = server.get(
+            "/sparql?" + urlencode({"query": query, via: iri}), headers={"Accept": JSON_RESULTS}
+        )
     assert count(check(reply, 200)) == 0
 
 
@@ -509,35 +519,75 @@ def _update_requests(canary_url: str) -> dict[str, tuple[str, str, bytes | None,
         "GET query=INSERT": ("GET", f"/sparql?query={q(INSERT)}", None, {}, 400),
         "GET query=LOAD canary": ("GET", f"/sparql?query={q(load)}", None, {}, 400),
         "GET query=lower-case insert": ("GET", f"/sparql?query={q(INSERT.lower())}", None, {}, 400),
-        "GET query=\\u-escaped INSERT": ("GET", f"/sparql?query={q(chr(92) + 'u0049NSERT' + INSERT[6:])}",
-                                         None, {}, 400),
-        "GET query=PREFIX+comment+DROP": ("GET", f"/sparql?query={q('# c' + chr(10) + 'PREFIX a: <urn:a> DROP ALL')}",
-                                          None, {}, 400),
+        "GET query=\\u-escaped INSERT": (
+            "GET",
+            f"/sparql?query={q(chr(92) + 'u0049NSERT' + INSERT[6:])}",
+            None,
+            {},
+            400,
+        ),
+        "GET query=PREFIX+comment+DROP": (
+            "GET",
+            f"/sparql?query={q('# c' + chr(10) + 'PREFIX a: <urn:a> DROP ALL')}",
+            None,
+            {},
+            400,
+        ),
         "GET update=": ("GET", f"/sparql?update={q(INSERT)}", None, {}, 403),
         "POST form update=": ("POST", "/sparql", f"update={q(INSERT)}".encode(), form, 403),
         "POST form update=LOAD canary": ("POST", "/sparql", f"update={q(load)}".encode(), form, 403),
-        "POST form query=DELETE WHERE": ("POST", "/sparql", f"query={q('DELETE WHERE { ?s ?p ?o }')}".encode(),
-                                         form, 400),
-        "POST form using-graph-uri": ("POST", "/sparql",
-                                      f"update={q(INSERT)}&using-graph-uri=urn%3Ag".encode(), form, 403),
+        "POST form query=DELETE WHERE": (
+            "POST",
+            "/sparql",
+            f"query={q('DELETE WHERE { ?s ?p ?o }')}".encode(),
+            form,
+            400,
+        ),
+        "POST form using-graph-uri": (
+            "POST",
+            "/sparql",
+            f"update={q(INSERT)}&using-graph-uri=urn%3Ag".encode(),
+            form,
+            403,
+        ),
         "POST sparql-update": ("POST", "/sparql", INSERT.encode(), {"Content-Type": UPDATE}, 403),
         "POST sparql-update CLEAR ALL": ("POST", "/sparql", b"CLEAR ALL", {"Content-Type": UPDATE}, 403),
-        "POST sparql-update to /sparql/": ("POST", "/sparql/", INSERT.encode(), {"Content-Type": UPDATE}, 403),
+        "POST sparql-update to /sparql/": (
+            "POST",
+            "/sparql/",
+            INSERT.encode(),
+            {"Content-Type": UPDATE},
+            403,
+        ),
         "POST sparql-query with INSERT": ("POST", "/sparql", INSERT.encode(), {"Content-Type": DIRECT}, 400),
         "POST sparql-query with WITH…DELETE": (
-            "POST", "/sparql", b"WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
-            {"Content-Type": DIRECT}, 400),
+            "POST",
+            "/sparql",
+            b"WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+            {"Content-Type": DIRECT},
+            400,
+        ),
         "POST text/plain": ("POST", "/sparql", INSERT.encode(), {"Content-Type": "text/plain"}, 415),
         "POST no content type": ("POST", "/sparql", INSERT.encode(), {}, 415),
         "POST stored query": ("POST", "/queries/search-label", f"update={q(INSERT)}".encode(), form, 405),
-        "POST stored query .json": ("POST", "/queries/professions.json", INSERT.encode(),
-                                    {"Content-Type": DIRECT}, 405),
+        "POST stored query .json": (
+            "POST",
+            "/queries/professions.json",
+            INSERT.encode(),
+            {"Content-Type": DIRECT},
+            405,
+        ),
         "POST entity page": ("POST", "/id/medical-coder", INSERT.encode(), {"Content-Type": UPDATE}, 405),
         "PUT /sparql": ("PUT", "/sparql", INSERT.encode(), {"Content-Type": UPDATE}, 405),
         "DELETE /sparql": ("DELETE", "/sparql", None, {}, 405),
         "PATCH /id/medical-coder": ("PATCH", "/id/medical-coder", b"x", {"Content-Type": "text/turtle"}, 405),
-        "PUT /export.ttl": ("PUT", "/export.ttl", b"<urn:a> <urn:b> <urn:c> .", {"Content-Type": "text/turtle"},
-                            405),
+        "PUT /export.ttl": (
+            "PUT",
+            "/export.ttl",
+            b"<urn:a> <urn:b> <urn:c> .",
+            {"Content-Type": "text/turtle"},
+            405,
+        ),
     }
 
 
@@ -556,7 +606,7 @@ def test_updates_are_refused_on_every_route(server, canary, name):
 
 RUNAWAYS = {
     "cartesian product": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
-    "unbounded property paths": "SELECT (COUNT(*) AS ?n) WHERE { ?a (<urn:p>|!<urn:p>)* ?b . ?c (^!<urn:q>)+ ?d }",
+    "unbounded property paths": "SELECT (COUNT(*) AS ?n) WHERE { ?a (<u:p>|!<u:p>)* ?b . ?c (^!<u:q>)+ ?d }",
     "catastrophic regex": 'SELECT * WHERE { BIND("' + "a" * 40 + '!" AS ?s) FILTER(REGEX(?s, "^(a+)+$")) }',
     # 78 KB, under the 100 KB cap: pyparsing alone needs ~4.7 s for it on the reference machine
     "20 000-term VALUES": "SELECT (COUNT(*) AS ?n) WHERE { VALUES ?x { "
@@ -600,10 +650,15 @@ def test_healthz_and_stored_queries_answer_during_two_runaways(server):
     ("name", "query"),
     [
         ("2 000 nested groups", "SELECT * WHERE " + "{" * 2000 + " ?s ?p ?o " + "}" * 2000),
-        ("2 000 nested parentheses", "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 2000 + "?o" + ")" * 2000 + ") }"),
+        (
+            "2 000 nested parentheses",
+            "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 2000 + "?o" + ")" * 2000 + ") }",
+        ),
         ("2 000 nested blank nodes", "SELECT * WHERE { ?s ?p " + "[ ?p " * 2000 + "?o" + " ]" * 2000 + " }"),
-        ("2 000 nested subqueries", "SELECT * WHERE { " + "{ SELECT * WHERE " * 2000 + "{ ?s ?p ?o }"
-         + " }" * 2000 + " }"),
+        (
+            "2 000 nested subqueries",
+            "SELECT * WHERE { " + "{ SELECT * WHERE " * 2000 + "{ ?s ?p ?o }" + " }" * 2000 + " }",
+        ),
     ],
 )
 def test_deeply_nested_query_is_400(server, name, query):
@@ -636,7 +691,8 @@ def _stream(server: Server, content_type: str, *, chunked: bool, total: int = 64
     seconds)."""
     sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
     try:
-        head = f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {content_type}\r\nAccept: application/json\r\n"
+        head = f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {content_type}\r\n"
+        head += "Accept: application/json\r\n"
         head += "Transfer-Encoding: chunked\r\n\r\n" if chunked else f"Content-Length: {total}\r\n\r\n"
         start = time.monotonic()
         sock.sendall(head.encode())
@@ -708,7 +764,11 @@ def test_invalid_utf8_in_the_query_string_is_400(server, target):
     [
         (DIRECT, b'SELECT * WHERE { ?s ?p "\xff\xfe" }', "the query is not valid UTF-8"),
         (DIRECT, b'SELECT * WHERE { ?s ?p "\xed\xa0\x80" }', "the query is not valid UTF-8"),
-        (FORM, b"query=SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%22%ff%22%7D", "the request body is not valid UTF-8"),
+        (
+            FORM,
+            b"query=SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%22%ff%22%7D",
+            "the request body is not valid UTF-8",
+        ),
         (FORM, b'query=SELECT * WHERE { ?s ?p "\xff" }', "the request body is not valid UTF-8"),
     ],
 )
@@ -735,7 +795,17 @@ def test_non_utf8_charset_is_415(server, content_type, body):
 class Audit(HTMLParser):
     """Collects what an attacker would need: scripts, event handlers, dangerous URLs; and the visible text."""
 
-    URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "srcdoc"}
+    URL_ATTRS = {
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "xlink:href",
+        "data",
+        "poster",
+        "background",
+        "srcdoc",
+    }
     BAD_SCHEME = re.compile(r"^\s*(javascript|data|vbscript)\s*:", re.IGNORECASE)
 
     def __init__(self) -> None:
@@ -755,9 +825,8 @@ class Audit(HTMLParser):
             if dict(attrs).get("type") != "application/ld+json" or dict(attrs).get("src"):
                 self.problems.append(f"<script {attrs}>")
             self._script = []
-        if tag in ("iframe", "object", "embed", "base", "img", "svg", "frame"):
-            if tag != "img" or any(n.startswith("on") for n, _ in attrs):
-                self.problems.append(f"<{tag}>")
+        if tag in ("iframe", "object", "embed", "base", "frame", "frameset", "applet"):
+            self.problems.append(f"<{tag}>")
 
     def handle_endtag(self, tag):
         if tag == "script" and self._script is not None:
@@ -780,7 +849,7 @@ def audit(reply: Reply) -> Audit:
     for script in parsed.scripts:  # JSON-LD: still one JSON document (nothing broke out of it)
         json.loads(script)
         assert "</" not in script and "<!--" not in script
-    assert "<script>alert" not in reply.text and "onmouseover=\"alert" not in reply.text
+    assert "<script>alert" not in reply.text and 'onmouseover="alert' not in reply.text
     return parsed
 
 
@@ -991,7 +1060,10 @@ MIX = [
     ("/queries/profession-statistics.json?profession=medical-coder", {}),
     ("/queries/search-label.json?text=coder", {}),
     ("/search.json?q=cma", {}),
-    ("/sparql?query=" + quote("SELECT (COUNT(*) AS ?n) WHERE { ?s a ?t }", safe=""), {"Accept": JSON_RESULTS}),
+    (
+        "/sparql?query=" + quote("SELECT (COUNT(*) AS ?n) WHERE { ?s a ?t }", safe=""),
+        {"Accept": JSON_RESULTS},
+    ),
     ("/sparql?query=" + quote("ASK { ?s ?p ?o }", safe=""), {"Accept": JSON_RESULTS}),
 ]
 
