@@ -243,38 +243,12 @@ class Canary:
 
 # --- the server ---------------------------------------------------------------------------------------------
 
-# Used only while `careers-kg serve` lacks --query-timeout / --named-graph: the same server and settings.
-_LAUNCHER = """
-import sys
-from pathlib import Path
-from kg.config import Settings
-from kg.web.server import serve
-host, port, workers, timeout, *rest = sys.argv[1:]
-graphs = tuple((rest[i], Path(rest[i + 1])) for i in range(0, len(rest), 2))
-settings = Settings.from_env().replace(named_graphs=graphs, query_timeout=float(timeout))
-raise SystemExit(serve(settings, host=host, port=int(port), workers=int(workers)) or 0)
-"""
-
 
 def serve_argv(port: int, graphs: list[tuple[str, Path]]) -> list[str]:
-    """`python -m kg serve …` when it has --query-timeout and --named-graph, else the launcher."""
-    help_text = subprocess.run(
-        [sys.executable, "-m", "kg", "serve", "--help"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    ).stdout
-    if "--query-timeout" in help_text and "--named-graph" in help_text:
-        argv = [sys.executable, "-m", "kg", "serve", "--host", "127.0.0.1", "--port", str(port)]
-        argv += ["--workers", "2", "--query-timeout", f"{LIMIT:g}"]
-        for iri, path in graphs:
-            argv += ["--named-graph", f"{iri}={path}"]
-        return argv
-    argv = [sys.executable, "-c", _LAUNCHER, "127.0.0.1", str(port), "2", f"{LIMIT:g}"]
+    argv = [sys.executable, "-m", "kg", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    argv += ["--workers", "2", "--query-timeout", f"{LIMIT:g}"]
     for iri, path in graphs:
-        argv += [iri, str(path)]
+        argv += ["--named-graph", f"{iri}={path}"]
     return argv
 
 
@@ -345,7 +319,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def server(files: dict[str, Path], request: pytest.FixtureRequest) -> Iterator[Server]:
     port = free_port()
     cache = request.config.cache.mkdir("abuse-build-cache") if request.config.cache else files["folder"]
-    env = {**os.environ, "CAREERS_KG_CACHE": str(cache), "CAREERS_KG_QUERY_TIMEOUT": f"{LIMIT:g}"}
+    env = {**os.environ, "CAREERS_KG_CACHE": str(cache)}
     env.pop("CAREERS_KG_QUERIES", None)  # the real stored queries: every parameter gets attacked
     log = files["folder"] / "server.log"
     with log.open("wb") as out:
@@ -880,7 +854,7 @@ def test_hostile_graph_on_the_sparql_result_page(server):
     query = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{XSS_GRAPH}> {{ ?s ?p ?o }} }}"
     page = audit(check(server.sparql_get(query, accept="text/html"), 200, BOUND))
     text = "".join(page.text)
-    assert SHOWN["alt"] in text and "javascript:alert('xss-iri')" in text
+    assert SHOWN["alt"] in text and SHOWN["label"] in text and "<svg onload=alert('xss-svg')>" in text
 
 
 def test_hostile_entity_page_links_only_http(server):
@@ -1019,16 +993,15 @@ def test_unknown_and_repeated_parameters_are_400(server, catalogue):
 
 # --- 9. hostile Accept headers ---------------------------------------------------------------------------
 
-ACCEPTS = {
+ACCEPTS = {  # name -> (Accept, status of an entity page, status of /sparql ASK)
     "*/*;q=abc": ("*/*;q=abc", 200, 200),
     "q=1e9999 and q=-1": ("text/html;q=1e9999, */*;q=-1", 200, 200),
     "garbage separators": (";;;,,,;q=,", 200, 200),
     "repeated q params": ("text/html;q=0.5;q=0.9;level=1;;===", 200, 200),
     "NaN and inf": ("application/json;q=nan, text/html;q=inf", 200, 200),
     "unknown type only": ("application/x-nonexistent", 406, 406),
-    "1 500 unknown ranges (7 KB)": (",".join(f"x{i}/y;q=0.{i % 10}" for i in range(700)), 406, 406),
+    "600 unknown ranges (7 KB)": (",".join(f"x{i}/y;q=0.{i % 10}" for i in range(600)), 406, 406),
     "one 8 000-byte token": ("a" * 8000, 200, 200),
-    "control characters": ("text/html\x01;q=\x7f", 200, 200),
     "non-ASCII": ("tëxt/html;q=0.9, */*", 200, 200),
 }
 
@@ -1036,36 +1009,74 @@ ACCEPTS = {
 @pytest.mark.parametrize("name", ACCEPTS)
 def test_hostile_accept_headers(server, name):
     accept, page_status, sparql_status = ACCEPTS[name]
+    assert len(accept.encode()) < 8190  # within gunicorn's header field limit: the app decides
     check(server.get("/id/medical-coder", headers={"Accept": accept}), page_status)
     check(server.get("/sparql?query=ASK%7B%7D", headers={"Accept": accept}), sparql_status)
 
 
-def test_accept_header_beyond_the_field_limit_is_refused_by_gunicorn(server):
-    # 10 000 media ranges (about 60 KB) never reach the app: gunicorn caps a header field at 8 190 bytes.
-    accept = ",".join(f"t{i}/s" for i in range(10_000))
-    reply = server.get("/sparql?query=ASK%7B%7D", headers={"Accept": accept})
-    assert reply.status == 431 and reply.elapsed < QUICK
+# Refused by gunicorn before the app sees them: exact status, fast, no leak. These responses are gunicorn's
+# own and carry none of the app's security headers (reported; see the module docstring).
+GUNICORN_LIMITS = {
+    "10 000 media ranges (69 KB Accept)": (
+        "/sparql?query=ASK%7B%7D",
+        {"Accept": ",".join(f"t{i}/s" for i in range(10_000))},
+        431,
+    ),
+    "control characters in Accept": ("/id/medical-coder", {"Accept": "text/html\x01;q=\x7f"}, 400),
+    "101 Accept headers": ("/healthz", None, 431),
+    "request line over 8 190 bytes": ("/search?q=" + "a" * 9000, {}, 414),
+}
+
+
+@pytest.mark.parametrize("name", GUNICORN_LIMITS)
+def test_gunicorn_limits_refuse_without_a_leak(server, name):
+    target, headers, status = GUNICORN_LIMITS[name]
+    if headers is None:  # more header fields than limit_request_fields (100)
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        try:
+            start = time.monotonic()
+            conn.putrequest("GET", target)
+            for i in range(101):
+                conn.putheader("Accept", f"text/x-{i}")
+            conn.endheaders()
+            response = conn.getresponse()
+            reply = Reply(response.status, response.headers, response.read(), time.monotonic() - start)
+        finally:
+            conn.close()
+    else:
+        reply = server.get(target, headers=headers)
+    assert reply.status == status and reply.elapsed < QUICK
     assert not LEAKS.search(reply.text)
 
 
 # --- 10. fifty concurrent clients ------------------------------------------------------------------------
 
-MIX = [
-    ("/healthz", {}),
-    ("/id/certified-medical-assistant", HTML),
-    ("/id/medical-coder.ttl", {"Accept": "text/turtle"}),
-    ("/compare?a=certified-medical-assistant&b=medical-coder", HTML),
-    ("/compare.json?a=certified-medical-assistant&b=medical-coder", {}),
-    ("/queries/professions.json", {}),
-    ("/queries/profession-statistics.json?profession=medical-coder", {}),
-    ("/queries/search-label.json?text=coder", {}),
-    ("/search.json?q=cma", {}),
-    (
-        "/sparql?query=" + quote("SELECT (COUNT(*) AS ?n) WHERE { ?s a ?t }", safe=""),
-        {"Accept": JSON_RESULTS},
-    ),
-    ("/sparql?query=" + quote("ASK { ?s ?p ?o }", safe=""), {"Accept": JSON_RESULTS}),
-]
+PROFESSIONS = ("certified-medical-assistant", "medical-coder", "medical-biller", "cancer-registrar")
+WORDS = ("coder", "medical", "cma", "assistant", "bls", "registrar", "billing", "aapc")
+
+
+def mix(n: int, i: int) -> tuple[str, dict[str, str]]:
+    """Request *i* of client *n*: pages, data twins, stored queries and ad-hoc SPARQL; the stored and ad-hoc
+    queries vary by client and round, so most of them miss the response cache and really run."""
+    p, w = PROFESSIONS[(n + i) % len(PROFESSIONS)], WORDS[(n * 3 + i) % len(WORDS)]
+    other = PROFESSIONS[(n + i + 1) % len(PROFESSIONS)]
+    routes = [
+        ("/healthz", {}),
+        (f"/id/{p}", HTML),
+        (f"/id/{p}.ttl", {"Accept": "text/turtle"}),
+        (f"/compare?a={p}&b={other}", HTML),
+        (f"/compare.json?a={other}&b={p}", {}),
+        ("/queries/professions.json", {}),
+        (f"/queries/profession-statistics.json?profession={p}", {}),
+        (f"/queries/search-label.json?text={w}{'' if i % 2 else n % 3}", {}),
+        (f"/search.json?q={w}", {}),
+        (
+            "/sparql?query=" + quote(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s a ?t }} # {n}-{i}", safe=""),
+            {"Accept": JSON_RESULTS},
+        ),
+        ("/sparql?query=" + quote(f"ASK {{ ?s ?p ?o }} # {n}-{i}", safe=""), {"Accept": JSON_RESULTS}),
+    ]
+    return routes[(n + i * 7) % len(routes)]
 
 
 def test_fifty_concurrent_clients_see_zero_errors(server):
@@ -1078,7 +1089,7 @@ def test_fifty_concurrent_clients_see_zero_errors(server):
     def client(n: int) -> None:
         barrier.wait()
         for i in range(rounds):
-            target, headers = MIX[(n + i * 7) % len(MIX)]
+            target, headers = mix(n, i)
             try:
                 reply = server.get(target, headers=headers, timeout=30)
                 check(reply, 200, 15.0)
@@ -1095,15 +1106,6 @@ def test_fifty_concurrent_clients_see_zero_errors(server):
         t.start()
     for t in threads:
         t.join()
-    assert errors == []
+    assert errors == [], "\n".join(e[:200] for e in errors)
     assert len(latencies) == clients * rounds
     assert time.monotonic() - start < 30
-
-
-# --- 11. gunicorn's own limits ---------------------------------------------------------------------------
-
-
-def test_request_line_over_the_limit_is_414_without_a_leak(server):
-    reply = server.get("/search?q=" + "a" * 9000)
-    assert reply.status == 414 and reply.elapsed < QUICK
-    assert not LEAKS.search(reply.text)
