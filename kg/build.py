@@ -162,14 +162,14 @@ def _parse(inputs: _Inputs, *names: str) -> Graph:
 
 
 def _compute(inputs: _Inputs, say: Progress) -> tuple[Graph, Graph, Graph, Report]:
-    from kg import reason, validate  # imported here: they import owlrl and pyshacl
+    from kg import rules, validate  # imported here: they import owlrl and pyshacl
 
     say(f"parsing {len(inputs.data) + 2} files")
     data = _parse(inputs, *inputs.data)
     ontology = _parse(inputs, inputs.ontology)
     shapes = _parse(inputs, inputs.shapes)
     say(f"reasoning (OWL-RL) over {len(data) + len(ontology)} triples")
-    closure = reason.infer(data, ontology)
+    closure = rules.infer(data, ontology)  # owlrl's exact result, compiled; falls back to owlrl itself
     bind_prefixes(closure.inferred)
     say("validating (SHACL)")
     labels = data + closure.inferred + ontology

@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-FORMAT = "3"  # bump when the pickled structure changes
+FORMAT = "4"  # bump when the pickled structure changes
 MAGIC = b"careers-kg-cache"
 KEEP = 4  # cache files kept per directory (the newest); older ones are removed after a write
 

@@ -126,6 +126,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="write to FILE (format from its extension)"
     )
+    p = command("synth", c.synth, "write synthetic data that conforms to the shapes (for benchmarks)")
+    p.add_argument(
+        "--professions", type=int, required=True, metavar="N", help="number of professions (~51 triples each)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0); same seed, same file")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help=".nt for N-Triples, else Turtle; - for stdout",
+    )
     p = command("serve", c.serve, "serve the web application")
     p.add_argument("--host", help="address to listen on (default: HOST or 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default: PORT or 8000)")

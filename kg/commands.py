@@ -95,6 +95,20 @@ def export(args: argparse.Namespace) -> int:
     return 0
 
 
+def synth(args: argparse.Namespace) -> int:
+    from kg import synth as generator
+
+    if args.professions < 1:
+        raise CliError("--professions must be at least 1", USAGE)
+    try:
+        count = generator.write(args.output, args.professions, seed=args.seed)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    if str(args.output) != "-":
+        print(f"wrote {count} triples to {args.output}", file=sys.stderr)
+    return 0
+
+
 def serve(args: argparse.Namespace) -> int:
     try:
         from kg.web.server import serve as serve_web

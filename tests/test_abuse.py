@@ -13,6 +13,14 @@ body for tracebacks and file paths.
 The canary is a TCP listener on 127.0.0.1 (an ephemeral port) that would answer any request with a valid
 Turtle document: had the server fetched a SERVICE, FROM, default-graph-uri or named-graph-uri IRI, the
 canary would record it (and the triple counts would change).
+
+Requests that break gunicorn's own limits (a request line over 8 190 bytes, a header field over 8 190 bytes,
+more than 100 header fields, control characters in a header) are answered by gunicorn before the app runs:
+their exact status is asserted, but they carry none of the app's security headers.
+
+The 50-client case varies the stored and ad-hoc queries so that they miss the response cache and really run
+in the sandbox: with the 2 s limit on a small machine, a stored query that needs 0.2-0.3 s of CPU alone
+(search-label) can be stopped with 503 when eight of them share two CPUs.
 """
 
 from __future__ import annotations
@@ -199,9 +207,10 @@ def bindings(reply: Reply) -> list[dict[str, str]]:
 class Canary:
     """A loopback listener recording every connection (and answering with Turtle, as a real target would)."""
 
+    BODY = b"<urn:canary:s> <urn:canary:p> <urn:canary:o> .\n"
     RESPONSE = (
-        b"HTTP/1.1 200 OK\r\nContent-Type: text/turtle\r\nConnection: close\r\nContent-Length: 44\r\n\r\n"
-        b"<urn:canary:s> <urn:canary:p> <urn:canary:o> ."
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/turtle\r\nConnection: close\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(BODY), BODY)
     )
 
     def __init__(self) -> None:
@@ -606,15 +615,19 @@ def test_healthz_and_stored_queries_answer_during_two_runaways(server):
     for t in runaways:
         t.start()
     time.sleep(0.3)  # both are running now
-    replies = []
+    health, stored = [], []
     while any(t.is_alive() for t in runaways):
-        replies.append(check(server.get("/healthz"), 200, 0.5))
-        replies.append(check(server.get("/queries/professions.json"), 200, 1.0))
+        health.append(check(server.get("/healthz"), 200))
+        # a fresh Accept each time: the response cache cannot answer, the stored query runs in the sandbox
+        accept = f"application/json, application/x-nocache-{len(stored)};q=0.1"
+        target = "/queries/profession-statistics.json?profession=medical-coder"
+        stored.append(check(server.get(target, headers={"Accept": accept}), 200))
     for t in runaways:
         t.join()
     assert [r.status for r in results] == [503, 503]
-    assert len(replies) >= 6
-    assert sorted(r.elapsed for r in replies)[len(replies) // 2] < 0.25  # the median stays fast
+    assert len(stored) >= 5
+    for replies in (health, stored):  # the median stays fast (the goal of issue 5 is p99 < 100 ms)
+        assert sorted(r.elapsed for r in replies)[len(replies) // 2] < 0.25
 
 
 # --- 4. size and shape ------------------------------------------------------------------------------------
