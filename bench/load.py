@@ -14,7 +14,8 @@ After a warm-up (every cacheable request of the mix, 4 times; not counted), thre
 2. load + runaways: the same, with two runaway queries (cartesian products) re-issued as soon as they are
    stopped (503 at the time limit) running in the background; phases 1 and 2 alternate in slices (--slice,
    10 s), so that a drift of a shared machine weighs on both alike;
-3. liveness: only the two runaways, and a probe asking /healthz and a stored query in turn (20 requests/s).
+3. liveness: a probe asking /healthz and a stored query in turn (20 requests/s; the stored query with a unique
+   Accept header, so it runs), first on the idle server (the reference), then with only the two runaways.
 
 Prints throughput and p50/p99 per phase side by side with ratios, per route kind, and the /healthz and
 stored-query p99 while the runaways run (goal: p99 < 100 ms). Clients run in *procs* processes (threads in
@@ -511,6 +512,8 @@ def main() -> int:
                     f"{len(base[0].errors) + len(loaded[0].errors)} errors, "
                     f"load average {os.getloadavg()[0]:.2f}"
                 )
+            with Probe(port) as idle_probe:  # the reference: the same probe on an idle server
+                time.sleep(args.liveness_seconds / 2)
             with Runaways(port) as quiet_runaways, Probe(port) as probe:
                 time.sleep(args.liveness_seconds)
                 quiet_runaways.stop.set()
@@ -526,6 +529,8 @@ def main() -> int:
         ("stored queries, under the 50", loaded[0].latencies.get("stored", [])),
         ("/healthz probe, phase 2", loaded_probe.samples.latencies.get("healthz", [])),
         ("stored-query probe, phase 2", loaded_probe.samples.latencies.get("stored", [])),
+        ("/healthz probe, idle server", idle_probe.samples.latencies.get("healthz", [])),
+        ("stored-query probe, idle server", idle_probe.samples.latencies.get("stored", [])),
         ("/healthz probe, runaways only", probe.samples.latencies.get("healthz", [])),
         ("stored-query probe, runaways only", probe.samples.latencies.get("stored", [])),
     ]
@@ -547,7 +552,7 @@ def main() -> int:
     errors = (
         warm_errors + base[0].errors + loaded[0].errors + loaded_probe.samples.errors + probe.samples.errors
     )
-    errors += runaways.errors + quiet_runaways.errors
+    errors += runaways.errors + quiet_runaways.errors + idle_probe.samples.errors
     print(f"\nzero-error check: {'PASS' if not errors else 'FAIL'} ({len(errors)} errors)")
     for line in sorted(set(errors))[:20]:
         print("  " + line)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-import kg.reason
+import kg.rules
 import kg.validate
 from kg import cache
 from kg.build import DataError, KnowledgeGraph, ValidationFailed, build, validate_files
@@ -38,13 +38,13 @@ def settings_for(root: Path, cache_dir: Path, **changes) -> Settings:
 @pytest.fixture
 def count_reasoning(monkeypatch) -> list[int]:
     calls: list[int] = []
-    real = kg.reason.infer
+    real = kg.rules.infer
 
-    def counting(*args):
+    def counting(*args, **kwargs):
         calls.append(1)
-        return real(*args)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(kg.reason, "infer", counting)
+    monkeypatch.setattr(kg.rules, "infer", counting)
     return calls
 
 
@@ -78,7 +78,7 @@ def test_cache_hit_skips_reasoning_and_validation(tmp_path, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("reasoning or validation ran on a cache hit")
 
-    monkeypatch.setattr(kg.reason, "infer", fail)
+    monkeypatch.setattr(kg.rules, "infer", fail)
     monkeypatch.setattr(kg.validate, "validate", fail)
     second = build(settings_for(FIXTURES, tmp_path))
     assert second is not first
@@ -218,7 +218,7 @@ def test_missing_shapes_file_is_a_data_error(tmp_path):
 def test_validate_files_uses_a_conforming_cache(tmp_path, monkeypatch):
     s = settings_for(FIXTURES, tmp_path)
     built = build(s)
-    monkeypatch.setattr(kg.reason, "infer", lambda *a: pytest.fail("reasoned although cached"))
+    monkeypatch.setattr(kg.rules, "infer", lambda *a: pytest.fail("reasoned although cached"))
     assert validate_files(s) == built.report
 
 
