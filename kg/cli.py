@@ -95,6 +95,13 @@ def _parser() -> argparse.ArgumentParser:
     def command(name: str, func: Any, help: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
         p.set_defaults(func=func)
+        p.add_argument(
+            "--store",
+            default=None,
+            metavar="STORE",
+            help="where the graph lives: memory (default), oxigraph[:DIR] (on disk, loaded once per build) "
+            "or sparql:QUERY_URL (a remote SPARQL 1.1 endpoint holding the built graph)",
+        )
         return p
 
     from kg import commands as c

@@ -1,0 +1,347 @@
+"""The two non-memory stores behind `kg.store`, and SPARQL evaluation on them inside the sandboxed child.
+
+- `OxigraphBacked`: oxrdflib's Oxigraph store over a read-only pyoxigraph store, with terms converted the way
+  rdflib writes them (a plain literal stays plain, not ``^^xsd:string``). `evaluate` runs the query text on
+  pyoxigraph itself, never rdflib's engine; parameters are Oxigraph substitutions (pre-bound variables).
+- `RemoteStore`: rdflib's SPARQLStore whose default graph is the union of the KG's named graphs (sent as
+  ``default-graph-uri`` parameters, so an endpoint's own system graphs stay out). `evaluate` sends the query
+  text to the endpoint with parameters bound by a ``VALUES`` block at the top of the WHERE clause.
+
+Both honour the dataset rules of `kg.sparql`: no dataset given means the union default graph and every named
+graph; given IRIs pick among the KG's graphs and any other IRI is an empty graph.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import islice
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+from urllib.request import Request, urlopen
+
+from oxrdflib import OxigraphStore
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.namespace import XSD
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from rdflib.query import Result
+from rdflib.term import Node
+
+from kg import wire
+from kg.guard import QueryError
+
+EMPTY_GRAPH = "urn:x-careers-kg:empty-graph"  # a graph no store holds: "the empty graph"
+UNION_GRAPH = "urn:x-arq:UnionGraph"
+_IRI_SAFE = re.compile(r'^[^<>"{}|^`\\\x00-\x20]*$')
+
+
+# --- term conversion ---------------------------------------------------------------------------------------
+
+
+def to_ox(term: Node) -> Any:
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise ValueError(f"not an RDF term: {term!r}")
+
+
+def from_ox(term: Any) -> Node | None:
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value) if datatype == str(XSD.string) else Literal(term.value, datatype=datatype)
+    raise ValueError(f"unexpected Oxigraph term: {term!r}")
+
+
+# --- Oxigraph ----------------------------------------------------------------------------------------------
+
+
+class OxigraphBacked(OxigraphStore):
+    """A read-only pyoxigraph store behind rdflib's Graph API."""
+
+    def __init__(self, *, store: Any, directory: str, graphs: tuple[str, ...], union_in_default: bool) -> None:
+        super().__init__(store=store)
+        self.directory = directory
+        self.graphs = graphs
+        self.union_in_default = union_in_default
+
+    def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:  # type: ignore[override]
+        import pyoxigraph as ox
+
+        try:
+            s, p, o = (None if t is None else to_ox(t) for t in triple_pattern)
+        except ValueError:
+            return iter(())
+        graph = None
+        if context is not None:
+            ident = context.identifier if isinstance(context, Graph) else context
+            graph = ox.DefaultGraph() if str(ident) == "urn:x-rdflib:default" else to_ox(ident)
+        return (
+            ((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)), iter((None,)))
+            for q in self._inner.quads_for_pattern(s, p, o, graph)
+        )
+
+    def __len__(self, context: Any = None) -> int:  # type: ignore[override]
+        kwargs: dict[str, Any] = self._default_kwargs() if context is None else {}
+        if context is not None:
+            ident = context.identifier if isinstance(context, Graph) else context
+            kwargs["default_graph"] = to_ox(URIRef(str(ident)))
+        solutions = self._inner.query("SELECT (COUNT(*) AS ?c) { ?s ?p ?o }", **kwargs)
+        return int(next(iter(solutions))[0].value)
+
+    def _default_kwargs(self) -> dict[str, Any]:
+        return {} if self.union_in_default else {"use_default_graph_as_union": True}
+
+    def add(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("the Oxigraph store of the knowledge graph is read-only")
+
+    addN = remove = update = add  # noqa: N815
+
+
+def evaluate_oxigraph(
+    store: OxigraphBacked,
+    prepared: Any,
+    bindings: Mapping[str, Node],
+    default_uris: Sequence[str],
+    named_uris: Sequence[str],
+    max_rows: int | None,
+) -> bytes:
+    import pyoxigraph as ox
+
+    kwargs: dict[str, Any] = {}
+    if not default_uris and not named_uris:
+        kwargs = store._default_kwargs()
+    else:
+        local = set(store.graphs)
+        union = [ox.DefaultGraph()] if store.union_in_default else [ox.NamedNode(g) for g in store.graphs]
+        default: list[Any] = []
+        for iri in dict.fromkeys(default_uris):
+            default += union if iri == UNION_GRAPH else [ox.NamedNode(iri)] if iri in local else []
+        kwargs["default_graph"] = default or [ox.NamedNode(EMPTY_GRAPH)]
+        kwargs["named_graphs"] = [ox.NamedNode(i) for i in dict.fromkeys(named_uris) if i in local]
+    if bindings:
+        kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+    result = store._inner.query(prepared.text, **kwargs)
+    if prepared.kind == "SELECT":
+        names = prepared.vars
+        rows = ([from_ox(solution[name]) for name in names] for solution in result)
+        taken, truncated = _cap(rows, max_rows)
+        return wire.encode("SELECT", vars=names, rows=taken, truncated=truncated)
+    if prepared.kind == "ASK":
+        return wire.encode("ASK", boolean=bool(result))
+    triples = (tuple(from_ox(t) for t in (x.subject, x.predicate, x.object)) for x in result)
+    taken, truncated = _cap(_distinct(triples), max_rows)
+    return wire.encode(prepared.kind, triples=taken, truncated=truncated)
+
+
+def _distinct(items: Iterator[Any]) -> Iterator[Any]:
+    seen: set[Any] = set()
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            yield item
+
+
+def _cap(items: Iterator[Any], max_rows: int | None) -> tuple[list[Any], bool]:
+    if max_rows is None:
+        return list(items), False
+    taken = list(islice(items, max_rows + 1))
+    return taken[:max_rows], len(taken) > max_rows
+
+
+# --- remote SPARQL endpoint --------------------------------------------------------------------------------
+
+_ACCEPT_RESULTS = "application/sparql-results+json"
+_ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9"
+_GRAPH_FORMATS = {
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "text/turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+}
+
+
+def post(url: str, query: str, default: Sequence[str], named: Sequence[str], accept: str, timeout: float) -> Any:
+    """POST *query* (form-encoded, with the dataset as protocol parameters); the HTTP response."""
+    fields = [("query", query)]
+    fields += [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
+    request = Request(
+        url,
+        data=urlencode(fields).encode(),
+        headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    return urlopen(request, timeout=timeout)  # noqa: S310 - the configured endpoint, http(s) only
+
+
+def endpoint_address(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    return parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+
+
+class RemoteStore(SPARQLStore):
+    """rdflib's SPARQLStore over *url*, whose default graph is the union of *graphs*."""
+
+    def __init__(self, url: str, graphs: tuple[str, ...], timeout: float = 30.0) -> None:
+        super().__init__(query_endpoint=url, returnFormat="json", method="POST_FORM")
+        self.url = url
+        self.graphs = graphs
+        self.timeout = timeout
+        self.address = endpoint_address(url)
+
+    def _query(self, query: str, default_graph: Any = None, named_graph: Any = None) -> Result:  # type: ignore[override]
+        self._queries += 1
+        default = self.graphs if default_graph is None else (str(default_graph),)
+        if default_graph is not None and str(default_graph) == "urn:x-rdflib:default":
+            default = self.graphs
+        with post(self.url, query, default, (), _ACCEPT_RESULTS, self.timeout) as response:
+            return Result.parse(io.BytesIO(response.read()), format="json")
+
+    def _is_contextual(self, graph: Any) -> bool:  # type: ignore[override]
+        return graph is not None and not isinstance(graph, str) and graph.identifier is not None
+
+
+def evaluate_remote(
+    store: RemoteStore,
+    prepared: Any,
+    bindings: Mapping[str, Node],
+    default_uris: Sequence[str],
+    named_uris: Sequence[str],
+    max_rows: int | None,
+    timeout: float | None,
+) -> bytes:
+    if not default_uris and not named_uris:
+        default, named = list(store.graphs), list(store.graphs)
+    else:
+        local = set(store.graphs)
+        default = []
+        for iri in dict.fromkeys(default_uris):
+            default += list(store.graphs) if iri == UNION_GRAPH else [iri] if iri in local else []
+        default = default or [EMPTY_GRAPH]
+        named = [i for i in dict.fromkeys(named_uris) if i in local] or [EMPTY_GRAPH]
+    text = with_values(prepared.text, prepared.kind, bindings) if bindings else prepared.text
+    graph_form = prepared.kind in ("CONSTRUCT", "DESCRIBE")
+    accept = _ACCEPT_GRAPH if graph_form else _ACCEPT_RESULTS
+    with post(store.url, text, default, named, accept, timeout or store.timeout) as response:
+        body = response.read()
+        content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    if not graph_form:
+        result = Result.parse(io.BytesIO(body), format="json")
+        if prepared.kind == "ASK":
+            return wire.encode("ASK", boolean=bool(result.askAnswer))
+        names = prepared.vars
+        rows = ([_plain(row.get(Variable(n))) for n in names] for row in result.bindings)
+        taken, truncated = _cap(rows, max_rows)
+        return wire.encode("SELECT", vars=names, rows=taken, truncated=truncated)
+    graph = Graph()
+    graph.parse(data=body, format=_GRAPH_FORMATS.get(content_type, "turtle"))
+    taken, truncated = _cap(iter(graph), max_rows)
+    return wire.encode(prepared.kind, triples=taken, truncated=truncated)
+
+
+def _plain(term: Node | None) -> Node | None:
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
+
+
+# --- parameters as a VALUES block ----------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""(?P<comment>\#[^\n]*)
+    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+                 |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+    | (?P<iri><[^<>"{}|^`\\\s]*>)
+    | (?P<open>\{) | (?P<close>\})
+    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+    | (?P<other>.)""",
+    re.X | re.S,
+)
+
+
+def with_values(text: str, kind: str, bindings: Mapping[str, Node]) -> str:
+    """*text* with ``VALUES (?a ?b) { (a b) }`` first in its WHERE group: the parameters bound as RDF terms,
+    never pasted as text of their own (IRIs are checked, literals escaped by rdflib's N3 form)."""
+    names = list(bindings)
+    values = " ".join(_term(bindings[n]) for n in names)
+    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }} "
+    at = _where_group(text, kind)
+    return text[:at] + block + text[at:]
+
+
+def _term(node: Node) -> str:
+    if isinstance(node, URIRef) and not _IRI_SAFE.match(str(node)):
+        raise QueryError(400, "a parameter is not a valid IRI")
+    if isinstance(node, BNode):
+        raise QueryError(400, "a blank node cannot be sent to a remote store")
+    return node.n3()
+
+
+def _where_group(text: str, kind: str) -> int:
+    """The offset just inside the opening brace of the query's WHERE group."""
+    depth = 0
+    groups = 0
+    previous = ""
+    for match in _TOKEN.finditer(text):
+        token = match.lastgroup
+        if token in ("comment",) or (token == "other" and match.group().isspace()):
+            continue
+        if token == "open":
+            if depth == 0:
+                groups += 1
+                template = kind == "CONSTRUCT" and groups == 1 and previous.upper() != "WHERE"
+                if not template:
+                    if kind == "CONSTRUCT" and previous.upper() == "WHERE" and groups == 1:
+                        raise QueryError(400, "CONSTRUCT WHERE with parameters is not supported here")
+                    return match.end()
+            depth += 1
+        elif token == "close":
+            depth -= 1
+        previous = match.group()
+    raise QueryError(400, "the query has no WHERE clause")
+
+
+# --- what the sandbox needs ----------------------------------------------------------------------------------
+
+
+def backend(kg: Any) -> Any:
+    """The non-memory store behind *kg*, or None."""
+    store = getattr(getattr(kg, "union", None), "store", None)
+    return store if isinstance(store, (OxigraphBacked, RemoteStore)) else None
+
+
+def sandbox_needs(kg: Any) -> dict[str, Any]:
+    """What the child must keep (the store's files) or reach (the endpoint) for *kg*'s store."""
+    store = backend(kg)
+    if isinstance(store, OxigraphBacked):
+        return {"keep_paths": (store.directory,)}
+    if isinstance(store, RemoteStore):
+        import socket
+
+        host, port = store.address
+        allowed = {(host, port)}
+        try:
+            allowed |= {(info[4][0], port) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
+        except OSError:
+            pass
+        return {"connect": frozenset(allowed)}
+    return {}
