@@ -5,7 +5,7 @@
   pyoxigraph itself, never rdflib's engine; parameters are Oxigraph substitutions (pre-bound variables).
 - `RemoteStore`: rdflib's SPARQLStore whose default graph is the union of the KG's named graphs (sent as
   ``default-graph-uri`` parameters, so an endpoint's own system graphs stay out). `evaluate` sends the query
-  text to the endpoint with parameters bound by a ``VALUES`` block at the top of the WHERE clause.
+  text to the endpoint with parameters substituted into the text as RDF terms (`substitute`).
 
 Both honour the dataset rules of `kg.sparql`: no dataset given means the union default graph and every named
 graph; given IRIs pick among the KG's graphs and any other IRI is an empty graph.
@@ -138,12 +138,15 @@ def evaluate_oxigraph(
             default += union if iri == UNION_GRAPH else [ox.NamedNode(iri)] if iri in local else []
         kwargs["default_graph"] = default or [ox.NamedNode(EMPTY_GRAPH)]
         kwargs["named_graphs"] = [ox.NamedNode(i) for i in dict.fromkeys(named_uris) if i in local]
-    if bindings:
+    text = prepared.text
+    if bindings and prepared.kind == "SELECT" and not set(bindings) <= set(prepared.vars):
+        text = substitute(text, bindings)  # Oxigraph substitutes projected variables only
+    elif bindings:
         kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
-    result = store._inner.query(prepared.text, **kwargs)
+    result = store._inner.query(text, **kwargs)
     if prepared.kind == "SELECT":
         names = prepared.vars
-        rows = ([from_ox(solution[name]) for name in names] for solution in result)
+        rows = ([_or(from_ox(solution[name]), bindings.get(name)) for name in names] for solution in result)
         taken, truncated = _cap(rows, max_rows)
         return wire.encode("SELECT", vars=names, rows=taken, truncated=truncated)
     if prepared.kind == "ASK":
@@ -214,7 +217,10 @@ class RemoteStore(SPARQLStore):
         if default_graph is not None and str(default_graph) == "urn:x-rdflib:default":
             default = self.graphs
         with post(self.url, query, default, (), _ACCEPT_RESULTS, self.timeout) as response:
-            return Result.parse(io.BytesIO(response.read()), format="json")
+            result = Result.parse(io.BytesIO(response.read()), format="json")
+        if result.type == "SELECT":
+            result.bindings = [{v: _from_endpoint(t) for v, t in row.items()} for row in result.bindings]
+        return result
 
     def _is_contextual(self, graph: Any) -> bool:  # type: ignore[override]
         return graph is not None and not isinstance(graph, str) and graph.identifier is not None
@@ -238,7 +244,7 @@ def evaluate_remote(
             default += list(store.graphs) if iri == UNION_GRAPH else [iri] if iri in local else []
         default = default or [EMPTY_GRAPH]
         named = [i for i in dict.fromkeys(named_uris) if i in local] or [EMPTY_GRAPH]
-    text = with_values(prepared.text, prepared.kind, bindings) if bindings else prepared.text
+    text = substitute(prepared.text, bindings) if bindings else prepared.text
     graph_form = prepared.kind in ("CONSTRUCT", "DESCRIBE")
     accept = _ACCEPT_GRAPH if graph_form else _ACCEPT_RESULTS
     with post(store.url, text, default, named, accept, timeout or store.timeout) as response:
@@ -249,75 +255,99 @@ def evaluate_remote(
         if prepared.kind == "ASK":
             return wire.encode("ASK", boolean=bool(result.askAnswer))
         names = prepared.vars
-        rows = ([_plain(row.get(Variable(n))) for n in names] for row in result.bindings)
+        rows = ([_or(_from_endpoint(row.get(Variable(n))), bindings.get(n)) for n in names] for row in result.bindings)
         taken, truncated = _cap(rows, max_rows)
         return wire.encode("SELECT", vars=names, rows=taken, truncated=truncated)
     graph = Graph()
     graph.parse(data=body, format=_GRAPH_FORMATS.get(content_type, "turtle"))
-    taken, truncated = _cap(iter(graph), max_rows)
+    triples = (tuple(_from_endpoint(t) for t in triple) for triple in graph)
+    taken, truncated = _cap(triples, max_rows)
     return wire.encode(prepared.kind, triples=taken, truncated=truncated)
 
 
-def _plain(term: Node | None) -> Node | None:
+def _or(value: Node | None, fallback: Node | None) -> Node | None:
+    """*value*, or for an unbound one the parameter's value (SELECT * loses substituted variables)."""
+    return fallback if value is None else value
+
+
+def _from_endpoint(term: Node | None) -> Node | None:
+    """A term as the endpoint returned it, in rdflib's form: a plain literal stays plain (not ^^xsd:string);
+    an xsd:duration written as a bare number of months (Virtuoso 7 stores durations so: P2Y comes back as
+    24) is written as a duration again."""
     if isinstance(term, Literal) and term.datatype == XSD.string:
         return Literal(str(term))
+    if isinstance(term, Literal) and term.datatype == XSD.duration and str(term).isdigit():
+        years, months = divmod(int(str(term)), 12)
+        text = "P" + (f"{years}Y" if years else "") + (f"{months}M" if months or not years else "")
+        return Literal(text, datatype=XSD.duration)
     return term
 
 
-# --- parameters as a VALUES block ----------------------------------------------------------------------------
+# --- parameters substituted into the text ----------------------------------------------------------------
 
 _TOKEN = re.compile(
     r"""(?P<comment>\#[^\n]*)
     | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
                  |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
     | (?P<iri><[^<>"{}|^`\\\s]*>)
-    | (?P<open>\{) | (?P<close>\})
+    | (?P<var>[?$][A-Za-z0-9_\u00c0-\uffff][A-Za-z0-9_\u00b7\u00c0-\uffff]*)
     | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+    | (?P<space>\s+)
     | (?P<other>.)""",
     re.X | re.S,
 )
+_PROJECTION_END = frozenset({"WHERE", "FROM"})
+_MODIFIER_END = frozenset({"LIMIT", "OFFSET", "HAVING", "VALUES", "SELECT", "CONSTRUCT", "ASK", "DESCRIBE"})
 
 
-def with_values(text: str, kind: str, bindings: Mapping[str, Node]) -> str:
-    """*text* with ``VALUES (?a ?b) { (a b) }`` first in its WHERE group: the parameters bound as RDF terms,
-    never pasted as text of their own (IRIs are checked, literals escaped by rdflib's N3 form)."""
-    names = list(bindings)
-    values = " ".join(_term(bindings[n]) for n in names)
-    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }} "
-    at = _where_group(text, kind)
-    return text[:at] + block + text[at:]
+def substitute(text: str, bindings: Mapping[str, Node]) -> str:
+    """*text* with every occurrence of a bound variable replaced by its RDF term (SEP-0007 substitution, what
+    rdflib's initBindings and Oxigraph's substitutions do): ``(term AS ?v)`` in a SELECT projection,
+    ``(term)`` in GROUP BY / ORDER BY, the bare term elsewhere. Terms are written in rdflib's N3 form (IRIs
+    checked, literals escaped), never pasted as raw text."""
+    terms = {name: _term(node) for name, node in bindings.items()}
+    out: list[str] = []
+    state = ""  # "projection" | "modifier" | ""
+    depth = 0  # parentheses
+    previous = ""  # the last significant token, upper-cased
+    for match in _TOKEN.finditer(text):
+        kind, token = match.lastgroup, match.group()
+        upper = token.upper()
+        if kind == "word" and previous != ":":
+            if upper == "SELECT":
+                state = "projection"
+            elif upper in ("GROUP", "ORDER"):
+                state = "modifier"
+            elif (state == "projection" and upper in _PROJECTION_END) or (
+                state == "modifier" and upper in _MODIFIER_END
+            ):
+                state = ""
+        elif kind == "other" and token in "{}":
+            state = ""
+        elif kind == "other" and token == "(":
+            depth += 1
+        elif kind == "other" and token == ")":
+            depth -= 1
+        if kind == "var" and token[1:] in terms and previous != "AS":
+            term = terms[token[1:]]
+            if state == "projection" and depth == 0:
+                token = f"({term} AS ?{token[1:]})"
+            elif state == "modifier" and depth == 0:
+                token = f"({term})"
+            else:
+                token = term
+        out.append(token)
+        if kind not in ("comment", "space"):
+            previous = upper
+    return "".join(out)
 
 
 def _term(node: Node) -> str:
     if isinstance(node, URIRef) and not _IRI_SAFE.match(str(node)):
         raise QueryError(400, "a parameter is not a valid IRI")
     if isinstance(node, BNode):
-        raise QueryError(400, "a blank node cannot be sent to a remote store")
+        raise QueryError(400, "a blank node cannot be a parameter here")
     return node.n3()
-
-
-def _where_group(text: str, kind: str) -> int:
-    """The offset just inside the opening brace of the query's WHERE group."""
-    depth = 0
-    groups = 0
-    previous = ""
-    for match in _TOKEN.finditer(text):
-        token = match.lastgroup
-        if token in ("comment",) or (token == "other" and match.group().isspace()):
-            continue
-        if token == "open":
-            if depth == 0:
-                groups += 1
-                template = kind == "CONSTRUCT" and groups == 1 and previous.upper() != "WHERE"
-                if not template:
-                    if kind == "CONSTRUCT" and previous.upper() == "WHERE" and groups == 1:
-                        raise QueryError(400, "CONSTRUCT WHERE with parameters is not supported here")
-                    return match.end()
-            depth += 1
-        elif token == "close":
-            depth -= 1
-        previous = match.group()
-    raise QueryError(400, "the query has no WHERE clause")
 
 
 # --- what the sandbox needs ----------------------------------------------------------------------------------

@@ -154,14 +154,14 @@ def start(directory: Path) -> Virtuoso:
     sql_port, http_port = free_port(), free_port()
     ini = directory / "virtuoso.ini"
     ini.write_text(INI.format(dir=directory, sql_port=sql_port, http_port=http_port), encoding="utf-8")
-    log = open(directory / "stdout.log", "wb")  # noqa: SIM115 - closed with the process
-    process = subprocess.Popen(
-        [shutil.which(SERVER) or SERVER, "+foreground", "+configfile", str(ini)],
-        cwd=directory,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-    )
+    with open(directory / "stdout.log", "wb") as log:  # the child keeps its own descriptor
+        process = subprocess.Popen(
+            [shutil.which(SERVER) or SERVER, "+foreground", "+configfile", str(ini)],
+            cwd=directory,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
     server = Virtuoso(directory, sql_port, http_port, process)
     deadline = time.monotonic() + START_TIMEOUT
     while True:
