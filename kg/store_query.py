@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import io
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import islice
 from typing import Any
@@ -202,7 +204,14 @@ def endpoint_address(url: str) -> tuple[str, int]:
 
 
 class RemoteStore(SPARQLStore):
-    """rdflib's SPARQLStore over *url*, whose default graph is the union of *graphs*."""
+    """rdflib's SPARQLStore over *url*, whose default graph is the union of *graphs*.
+
+    The KG is immutable while served, so the answers to triple patterns are kept (least recently used first
+    out, at most CACHE_PATTERNS patterns of at most CACHE_TRIPLES triples each): a page asks for the same
+    labels again and again, and each miss is one HTTP round trip."""
+
+    CACHE_PATTERNS = 50_000
+    CACHE_TRIPLES = 1_000
 
     def __init__(self, url: str, graphs: tuple[str, ...], timeout: float = 30.0) -> None:
         super().__init__(query_endpoint=url, returnFormat="json", method="POST_FORM")
@@ -210,6 +219,40 @@ class RemoteStore(SPARQLStore):
         self.graphs = graphs
         self.timeout = timeout
         self.address = endpoint_address(url)
+        self._cache: OrderedDict[Any, list[Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._connect: frozenset[tuple[str, int]] | None = None
+
+    def triples(self, spo: Any, context: Any = None) -> Iterator[Any]:  # type: ignore[override]
+        graph = getattr(context, "identifier", None)
+        key = (tuple(spo), None if graph is None else str(graph))
+        with self._lock:
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+        if found is None:
+            found = list(super().triples(spo, context))
+            if len(found) <= self.CACHE_TRIPLES:
+                with self._lock:
+                    self._cache[key] = found
+                    while len(self._cache) > self.CACHE_PATTERNS:
+                        self._cache.popitem(last=False)
+        return iter(found)
+
+    def allowed_addresses(self) -> frozenset[tuple[str, int]]:
+        """The endpoint's (host, port) and the addresses its host name resolves to (resolved once)."""
+        if self._connect is None:
+            import socket
+
+            host, port = self.address
+            allowed = {(host, port)}
+            try:
+                infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+                allowed |= {(str(info[4][0]), port) for info in infos}
+            except OSError:
+                pass
+            self._connect = frozenset(allowed)
+        return self._connect
 
     def _query(self, query: str, default_graph: Any = None, named_graph: Any = None) -> Result:  # type: ignore[override]
         self._queries += 1
@@ -365,13 +408,5 @@ def sandbox_needs(kg: Any) -> dict[str, Any]:
     if isinstance(store, OxigraphBacked):
         return {"keep_paths": (store.directory,)}
     if isinstance(store, RemoteStore):
-        import socket
-
-        host, port = store.address
-        allowed = {(host, port)}
-        try:
-            allowed |= {(info[4][0], port) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
-        except OSError:
-            pass
-        return {"connect": frozenset(allowed)}
+        return {"connect": store.allowed_addresses()}
     return {}
