@@ -54,8 +54,8 @@ def list_queries(args: argparse.Namespace) -> int:
 
 def query(args: argparse.Namespace) -> int:
     from kg.queries import bind, find_query
-    from kg.store import open_kg as build_kg
     from kg.sparql import execute
+    from kg.store import open_kg as build_kg
 
     settings = _settings(args)
     stored = find_query(settings.queries_dir, args.name, settings.root)

@@ -15,7 +15,7 @@ Environment variables (all optional; keyword overrides win over them, they win o
 | `CAREERS_KG_WORKERS` | `workers` | `2` |
 | `CAREERS_KG_QUERY_TIMEOUT` | `query_timeout` (seconds) | `10.0` |
 | `CAREERS_KG_MAX_ROWS` | `max_rows` | `10000` |
-| `CAREERS_KG_STORE` | `store`: `memory`, `oxigraph[:DIR]` or `sparql:QUERY_URL` (see kg/store.py) | `memory` |
+| `CAREERS_KG_STORE` | `store`: `memory`, `oxigraph[:DIR]`, `sparql:QUERY_URL` (kg/store.py) | `memory` |
 """
 
 from __future__ import annotations

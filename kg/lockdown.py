@@ -11,9 +11,9 @@
   Python's own code (so a late import still works): whatever rdflib might try, nothing leaves the process.
 
 Two exceptions serve the stores of kg.store, and only when the caller asks for them: *keep_paths* keeps the
-inherited descriptors of files under those directories open (an on-disk Oxigraph store reads its files through
-them; its Rust code opens no file through Python, so the hook never sees it), and *connect* lets the child open
-TCP connections to exactly those (host, port) pairs (a remote SPARQL endpoint), nothing else.
+inherited descriptors of files under those directories open (an on-disk Oxigraph store reads its files
+through them; its Rust code opens no file through Python, so the hook never sees it), and *connect* lets the
+child open TCP connections to exactly those (host, port) pairs (a remote SPARQL endpoint), nothing else.
 """
 
 from __future__ import annotations

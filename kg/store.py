@@ -1,17 +1,20 @@
 """The seam where the graph lives: the same KnowledgeGraph (rdflib Graph API) over one of three stores.
 
-``--store`` / `Settings.store`:
+``--store`` / `Settings.store` (environment: CAREERS_KG_STORE):
 
-| value | where the triples are | SPARQL evaluated by |
-|---|---|---|
-| `memory` (default) | rdflib's in-memory store, from the build cache (unchanged) | rdflib |
-| `oxigraph[:DIR]` | an on-disk Oxigraph (pyoxigraph) store in DIR (default `CACHE/oxigraph-<version>`), loaded once per build and opened read-only afterwards: a restart does not reload | Oxigraph |
-| `sparql:QUERY_URL` | a remote SPARQL 1.1 endpoint the deployer loaded with the built graph (asserted, ontology and inferred triples, each in its named graph: `careers-kg export-graphs` style N-Quads) | the endpoint |
+- `memory` (the default): rdflib's in-memory store, from the build cache; SPARQL evaluated by rdflib.
+- `oxigraph[:DIR]`: an on-disk Oxigraph (pyoxigraph) store in DIR (default `CACHE/oxigraph-<version>`),
+  loaded once per build (the build cache key is kept in DIR) and opened read-only: a restart neither
+  rebuilds nor reloads. SPARQL evaluated by Oxigraph.
+- `sparql:QUERY_URL`: a remote SPARQL 1.1 endpoint that the deployer loaded with the built graph's named
+  graphs (asserted, ontology, inferred: `careers-kg export --named-graphs -o kg.nq`). SPARQL evaluated by
+  the endpoint.
 
-Everything above the seam reads `kg.union`, `kg.data`, ... through rdflib's Graph API (triples, value, objects,
-``in``), so describe, compare, search and the pages run unchanged: on Oxigraph through oxrdflib's store, on a
-remote endpoint through rdflib's SPARQLStore (one small query per call). Queries run through `kg.sparql.execute`
-go to the store's own engine in the sandboxed child (see `kg.store_query`).
+Everything above the seam reads `kg.union`, `kg.data`, ... through rdflib's Graph API (triples, value,
+objects, ``in``), so describe, compare, search and the pages run unchanged: on Oxigraph through oxrdflib's
+store, on a remote endpoint through rdflib's SPARQLStore (one small query per triple pattern, cached: the KG
+is immutable). Queries run through `kg.sparql.execute` go to the store's own engine in the sandboxed child
+(`kg.store_query`).
 """
 
 from __future__ import annotations
@@ -152,7 +155,9 @@ def _load_oxigraph(directory: Path, kg: Any, *, key: str) -> dict[str, Any]:
             ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g))) for s, p, o, g in quads(kg)
         )
         if union_in_default:
-            store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in kg.union)
+            store.bulk_extend(
+                ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in kg.union
+            )
         store.flush()
         store.optimize()
     finally:

@@ -80,7 +80,9 @@ def from_ox(term: Any) -> Node | None:
 class OxigraphBacked(OxigraphStore):
     """A read-only pyoxigraph store behind rdflib's Graph API."""
 
-    def __init__(self, *, store: Any, directory: str, graphs: tuple[str, ...], union_in_default: bool) -> None:
+    def __init__(
+        self, *, store: Any, directory: str, graphs: tuple[str, ...], union_in_default: bool
+    ) -> None:
         super().__init__(store=store)
         self.directory = directory
         self.graphs = graphs
@@ -186,7 +188,9 @@ _GRAPH_FORMATS = {
 }
 
 
-def post(url: str, query: str, default: Sequence[str], named: Sequence[str], accept: str, timeout: float) -> Any:
+def post(
+    url: str, query: str, default: Sequence[str], named: Sequence[str], accept: str, timeout: float
+) -> Any:
     """POST *query* (form-encoded, with the dataset as protocol parameters); the HTTP response."""
     fields = [("query", query)]
     fields += [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
@@ -298,7 +302,10 @@ def evaluate_remote(
         if prepared.kind == "ASK":
             return wire.encode("ASK", boolean=bool(result.askAnswer))
         names = prepared.vars
-        rows = ([_or(_from_endpoint(row.get(Variable(n))), bindings.get(n)) for n in names] for row in result.bindings)
+        rows = (
+            [_or(_from_endpoint(row.get(Variable(n))), bindings.get(n)) for n in names]
+            for row in result.bindings
+        )
         taken, truncated = _cap(rows, max_rows)
         return wire.encode("SELECT", vars=names, rows=taken, truncated=truncated)
     graph = Graph()
@@ -393,7 +400,7 @@ def _term(node: Node) -> str:
     return node.n3()
 
 
-# --- what the sandbox needs ----------------------------------------------------------------------------------
+# --- what the sandbox needs ---------------------------------------------------------------------------------
 
 
 def backend(kg: Any) -> Any:

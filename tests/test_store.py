@@ -1,5 +1,5 @@
-"""The store seam (kg/store.py): the same answers from the rdflib memory store, an on-disk Oxigraph store and a
-real remote SPARQL store (Virtuoso on loopback).
+"""The store seam (kg/store.py): the same answers from the rdflib memory store, an on-disk Oxigraph store
+and a real remote SPARQL store (Virtuoso on loopback).
 
 Every stored query in queries/ is run on its example parameters (and without parameters when it takes none
 required) on the memory store, and the other stores must give the identical result set; describe, compare,
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import virtuoso
-from rdflib import RDF, Literal, URIRef
+from rdflib import RDF, Literal
 from rdflib.namespace import XSD
 from web_fixtures import web_client
 
@@ -53,10 +53,13 @@ def _cases() -> list[tuple[str, dict[str, str]]]:
 
 
 CASES = _cases()
-IDS = [name + ("(" + ",".join(f"{k}={v}" for k, v in params.items()) + ")" if params else "") for name, params in CASES]
+IDS = [
+    name + ("(" + ",".join(f"{k}={v}" for k, v in params.items()) + ")" if params else "")
+    for name, params in CASES
+]
 
 
-# --- fixtures ------------------------------------------------------------------------------------------------
+# --- fixtures -----------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +73,9 @@ def virtuoso_server(tmp_path_factory, kg):
     if not virtuoso.installed():
         if IN_CI:
             pytest.fail("virtuoso-t is not installed: CI must install the Debian package virtuoso-opensource")
-        pytest.skip("virtuoso-t is not installed (Debian package virtuoso-opensource): remote-store tests skipped")
+        pytest.skip(
+            "virtuoso-t is not installed (Debian package virtuoso-opensource): remote-store tests skipped"
+        )
     server = virtuoso.start(tmp_path_factory.mktemp("virtuoso"))
     try:
         server.load(kg)
@@ -90,7 +95,7 @@ def other(request):
     return request.getfixturevalue("ox_kg" if request.param == "oxigraph" else "remote_kg")
 
 
-# --- comparing answers ---------------------------------------------------------------------------------------
+# --- comparing answers --------------------------------------------------------------------------------------
 
 _NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.int, XSD.long, XSD.nonNegativeInteger}
 
@@ -100,7 +105,13 @@ def _key(node):
     terms."""
     if isinstance(node, Literal) and node.datatype in _NUMERIC:
         return ("number", Decimal(str(node.toPython())))
-    return ("term", type(node).__name__, str(node), getattr(node, "datatype", None), getattr(node, "language", None))
+    return (
+        "term",
+        type(node).__name__,
+        str(node),
+        getattr(node, "datatype", None),
+        getattr(node, "language", None),
+    )
 
 
 def _answer(result):
@@ -111,7 +122,7 @@ def _answer(result):
     return Counter(tuple(_key(t) for t in triple) for triple in result.graph)
 
 
-# --- stored queries ------------------------------------------------------------------------------------------
+# --- stored queries -----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("name", "params"), CASES, ids=IDS)
@@ -188,7 +199,7 @@ def test_search_is_identical(kg, other, q):
     assert [(h.match, h.field) for h in got] == [(h.match, h.field) for h in expected]
 
 
-# --- routes ----------------------------------------------------------------------------------------------------
+# --- routes -------------------------------------------------------------------------------------------------
 
 ROUTES = (
     "/",
@@ -235,11 +246,12 @@ def _canon(value):
     return value
 
 
-# --- the Oxigraph store -----------------------------------------------------------------------------------------
+# --- the Oxigraph store -------------------------------------------------------------------------------------
 
 
 def test_oxigraph_queries_are_evaluated_by_oxigraph(kg, ox_kg, monkeypatch):
     """With rdflib's evaluator broken, the memory store fails and the Oxigraph store still answers."""
+
     def broken(*args, **kwargs):
         raise RuntimeError("rdflib's engine was used")
 
@@ -253,7 +265,9 @@ def test_oxigraph_queries_are_evaluated_by_oxigraph(kg, ox_kg, monkeypatch):
 def test_oxigraph_restart_does_not_reload(settings, tmp_path, monkeypatch):
     s = settings.replace(store=f"oxigraph:{tmp_path / 'ox'}")
     first = open_kg(s)
-    monkeypatch.setattr(build_module, "build", lambda *a, **k: pytest.fail("rebuilt although the store is loaded"))
+    monkeypatch.setattr(
+        build_module, "build", lambda *a, **k: pytest.fail("rebuilt although the store is loaded")
+    )
     second = open_kg(s)
     assert second.version == first.version
     assert dict(second.triple_counts) == dict(first.triple_counts)
@@ -295,7 +309,7 @@ def test_oxigraph_dataset_clauses(kg, ox_kg):
         assert _answer(execute(ox_kg, query, **kwargs)) == _answer(execute(kg, query, **kwargs)), query
 
 
-# --- the remote store -------------------------------------------------------------------------------------------
+# --- the remote store ---------------------------------------------------------------------------------------
 
 
 def test_remote_dataset_clauses(kg, remote_kg):
@@ -335,14 +349,16 @@ def test_remote_parameters_are_terms_not_text(remote_kg):
     assert result.rows == ()
 
 
-# --- parsing the setting ------------------------------------------------------------------------------------------
+# --- parsing the setting ------------------------------------------------------------------------------------
 
 
 def test_parse_store():
     assert parse_store("memory") == StoreSpec("memory")
     assert parse_store("oxigraph") == StoreSpec("oxigraph", "")
     assert parse_store("oxigraph:/var/kg") == StoreSpec("oxigraph", "/var/kg")
-    assert parse_store("sparql:http://127.0.0.1:8890/sparql") == StoreSpec("sparql", "http://127.0.0.1:8890/sparql")
+    assert parse_store("sparql:http://127.0.0.1:8890/sparql") == StoreSpec(
+        "sparql", "http://127.0.0.1:8890/sparql"
+    )
     for bad in ("postgres", "sparql:ftp://x/sparql", "sparql:", "memory:x"):
         with pytest.raises(ConfigError):
             parse_store(bad)
@@ -363,4 +379,3 @@ def test_cli_store_option(tmp_path, monkeypatch, capsys):
     assert sorted(capsys.readouterr().out.splitlines()) == sorted(memory.splitlines())
     assert main(["query", "professions", "--store", "nosuch"]) == 2
     assert "unknown store" in capsys.readouterr().err
-

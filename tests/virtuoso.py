@@ -1,11 +1,11 @@
 """A real remote SPARQL store for the tests: Debian's Virtuoso (package `virtuoso-opensource`), on loopback.
 
-`start(workdir)` writes a minimal virtuoso.ini (a temporary database, free ports for SQL and HTTP, listening on
-127.0.0.1 only), runs ``virtuoso-t +foreground +configfile ...`` and waits until its SPARQL endpoint answers;
-`Virtuoso.load(kg)` loads the built graph's named graphs (asserted, ontology, inferred) with ``isql-vt`` and
-``DB.DBA.TTLP_MT`` (one N-Triples file per graph, read from the database directory); `Virtuoso.stop()` stops it
-by PID (SIGTERM, then SIGKILL). The endpoint stays read-only: no SPARQL_UPDATE grant is needed for loading
-through isql.
+`start(workdir)` writes a minimal virtuoso.ini (a temporary database, free ports for SQL and HTTP, listening
+on 127.0.0.1 only), runs ``virtuoso-t +foreground +configfile ...`` and waits until its SPARQL endpoint
+answers; `Virtuoso.load(kg)` loads the built graph's named graphs (asserted, ontology, inferred) with
+``isql-vt`` and ``DB.DBA.TTLP_MT`` (one N-Triples file per graph, read from the database directory);
+`Virtuoso.stop()` stops it by PID (SIGTERM, then SIGKILL). Loading through isql needs no SPARQL_UPDATE grant:
+the HTTP endpoint stays read-only.
 """
 
 from __future__ import annotations
@@ -173,7 +173,9 @@ def start(directory: Path) -> Virtuoso:
         except (urllib.error.URLError, OSError):
             if time.monotonic() > deadline:
                 server.stop()
-                raise RuntimeError(f"virtuoso-t did not answer in {START_TIMEOUT:g} s: {_tail(directory)}") from None
+                raise RuntimeError(
+                    f"virtuoso-t did not answer in {START_TIMEOUT:g} s: {_tail(directory)}"
+                ) from None
             time.sleep(0.2)
 
 
