@@ -131,6 +131,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default=None, help="turtle (default), jsonld, ntriples or rdfxml")
     p.add_argument("--inferred", action="store_true", help="add the OWL-RL closure")
     p.add_argument(
+        "--named-graphs",
+        action="store_true",
+        help="write every named graph (data, ontology, inferred, extras) as N-Quads: what a remote store "
+        "(--store sparql:URL) is loaded with",
+    )
+    p.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="write to FILE (format from its extension)"
     )
     p = command("serve", c.serve, "serve the web application")

@@ -84,6 +84,12 @@ def export(args: argparse.Namespace) -> int:
     from kg import formats
     from kg.store import open_kg as build_kg
 
+    if getattr(args, "named_graphs", False):
+        from kg.store import nquads
+
+        kg = build_kg(_settings(args), progress=_progress())
+        _write("".join(nquads(kg)).encode("utf-8"), args.output)
+        return 0
     value = args.format or (args.output.suffix if args.output and args.output.suffix else "turtle")
     fmt = formats.resolve(value, formats.GRAPH_FORMATS)
     if fmt is None:
