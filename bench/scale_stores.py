@@ -123,9 +123,8 @@ def bench(label: str, settings: Settings, budget: float, timeout: float) -> None
     print(f"\n## {label}: {counts['union']} triples ({counts['data']} data, {counts['inferred']} inferred)")
     print(f"build {built:.1f} s (closure + validation), Oxigraph load {loaded:.2f} s")
     print(f"(the 'alone' process, warm start from the loaded store plus all its runs: {warm:.1f} s)\n")
-    print(
-        f"| {'query':<22} | {'rows':>5} | memory ms | oxigraph ms | alone ms | bare ms | mem/ox | alone/bare |"
-    )
+    head = "memory ms | oxigraph ms | alone ms | bare ms | mem/ox | alone/bare |"
+    print(f"| {'query':<22} | {'rows':>5} | {head}")
     print(f"|{'-' * 24}|{'-' * 7}|-----------|-------------|----------|---------|--------|------------|")
     catalogue = load_catalogue(settings.queries_dir, settings.root)
     ratios = []
