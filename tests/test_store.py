@@ -379,3 +379,52 @@ def test_cli_store_option(tmp_path, monkeypatch, capsys):
     assert sorted(capsys.readouterr().out.splitlines()) == sorted(memory.splitlines())
     assert main(["query", "professions", "--store", "nosuch"]) == 2
     assert "unknown store" in capsys.readouterr().err
+
+
+# --- a real server (gunicorn workers forked from a master holding the store) --------------------------------
+
+LIVE_ROUTES = (
+    "/id/certified-medical-assistant.json",
+    "/compare.json?a=certified-medical-assistant&b=medical-coder",
+    "/queries/median-pay.json?profession=medical-coder",
+)
+COUNT_ALL = "/sparql?query=SELECT%20(COUNT(*)%20AS%20%3Fn)%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D"
+
+
+def _live_answers(workdir, store, monkeypatch, named_graphs=()):
+    import live
+
+    monkeypatch.setenv("CAREERS_KG_STORE", store)
+    proc, server = live.start_server(workdir, named_graphs=named_graphs)
+    try:
+        answers = {path: _canon(live.get_json(server.url(path))) for path in LIVE_ROUTES}
+        count = live.get_json(server.url(COUNT_ALL))["results"]["bindings"][0]["n"]["value"]
+        return answers, int(count)
+    finally:
+        live.stop_server(proc)
+
+
+@pytest.mark.live
+def test_live_server_on_each_store(memory_client, kg, virtuoso_server, tmp_path, monkeypatch):
+    expected = {path: _canon(memory_client.get(path).get_json()) for path in LIVE_ROUTES}
+    for store in ("oxigraph", f"sparql:{virtuoso_server.endpoint}"):
+        workdir = tmp_path / store.split(":")[0]
+        workdir.mkdir()
+        answers, count = _live_answers(workdir, store, monkeypatch)
+        assert answers == expected, store
+        assert count == kg.triple_counts["union"], store
+
+
+def test_export_named_graphs_for_a_remote_store(kg, tmp_path, monkeypatch):
+    from kg.cli import main
+
+    monkeypatch.setenv("CAREERS_KG_CACHE", str(tmp_path / "cache"))
+    assert main(["export", "--named-graphs", "-o", str(tmp_path / "kg.nq")]) == 0
+    counts = Counter(
+        line.rsplit(" ", 2)[1].strip("<>") for line in (tmp_path / "kg.nq").read_text().splitlines()
+    )
+    assert counts == {
+        "https://w3id.org/careers-kg/graph/data": kg.triple_counts["data"],
+        "https://w3id.org/careers-kg/graph/ontology": kg.triple_counts["ontology"],
+        "https://w3id.org/careers-kg/graph/inferred": kg.triple_counts["inferred"],
+    }
