@@ -25,13 +25,14 @@ from urllib.request import Request, urlopen
 
 from oxrdflib import OxigraphStore
 from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
 from rdflib.term import Node
 
 from kg import wire
-from kg.guard import QueryError
+from kg.guard import MSG_SERVICE, QueryError
 
 EMPTY_GRAPH = "urn:x-careers-kg:empty-graph"  # a graph no store holds: "the empty graph"
 UNION_GRAPH = "urn:x-arq:UnionGraph"
@@ -89,26 +90,19 @@ class OxigraphBacked(OxigraphStore):
         self.union_in_default = union_in_default
 
     def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:  # type: ignore[override]
-        import pyoxigraph as ox
 
         try:
             s, p, o = (None if t is None else to_ox(t) for t in triple_pattern)
         except ValueError:
             return iter(())
-        graph = None
-        if context is not None:
-            ident = context.identifier if isinstance(context, Graph) else context
-            graph = ox.DefaultGraph() if str(ident) == "urn:x-rdflib:default" else to_ox(ident)
+        graph = None if context is None else _graph_name(context)
         return (
             ((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)), iter((None,)))
             for q in self._inner.quads_for_pattern(s, p, o, graph)
         )
 
     def __len__(self, context: Any = None) -> int:  # type: ignore[override]
-        kwargs: dict[str, Any] = self._default_kwargs() if context is None else {}
-        if context is not None:
-            ident = context.identifier if isinstance(context, Graph) else context
-            kwargs["default_graph"] = to_ox(URIRef(str(ident)))
+        kwargs = self._default_kwargs() if context is None else {"default_graph": _graph_name(context)}
         solutions = self._inner.query("SELECT (COUNT(*) AS ?c) { ?s ?p ?o }", **kwargs)
         return int(next(iter(solutions))[0].value)
 
@@ -119,6 +113,14 @@ class OxigraphBacked(OxigraphStore):
         raise TypeError("the Oxigraph store of the knowledge graph is read-only")
 
     addN = remove = update = add  # noqa: N815
+
+
+def _graph_name(context: Any) -> Any:
+    """The pyoxigraph graph name of an rdflib graph (or identifier): rdflib's default graph is Oxigraph's."""
+    import pyoxigraph as ox
+
+    ident = context.identifier if isinstance(context, Graph) else context
+    return ox.DefaultGraph() if str(ident) == str(DATASET_DEFAULT_GRAPH_ID) else to_ox(URIRef(str(ident)))
 
 
 def evaluate_oxigraph(
@@ -147,6 +149,7 @@ def evaluate_oxigraph(
         text = substitute(text, bindings)  # Oxigraph substitutes projected variables only
     elif bindings:
         kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+    refuse_service(text)
     result = store._inner.query(text, **kwargs)
     if prepared.kind == "SELECT":
         names = prepared.vars
@@ -261,7 +264,7 @@ class RemoteStore(SPARQLStore):
     def _query(self, query: str, default_graph: Any = None, named_graph: Any = None) -> Result:  # type: ignore[override]
         self._queries += 1
         default = self.graphs if default_graph is None else (str(default_graph),)
-        if default_graph is not None and str(default_graph) == "urn:x-rdflib:default":
+        if default_graph is not None and str(default_graph) == str(DATASET_DEFAULT_GRAPH_ID):
             default = self.graphs
         with post(self.url, query, default, (), _ACCEPT_RESULTS, self.timeout) as response:
             result = Result.parse(io.BytesIO(response.read()), format="json")
@@ -292,6 +295,7 @@ def evaluate_remote(
         default = default or [EMPTY_GRAPH]
         named = [i for i in dict.fromkeys(named_uris) if i in local] or [EMPTY_GRAPH]
     text = substitute(prepared.text, bindings) if bindings else prepared.text
+    refuse_service(text)
     graph_form = prepared.kind in ("CONSTRUCT", "DESCRIBE")
     accept = _ACCEPT_GRAPH if graph_form else _ACCEPT_RESULTS
     with post(store.url, text, default, named, accept, timeout or store.timeout) as response:
@@ -390,6 +394,19 @@ def substitute(text: str, bindings: Mapping[str, Node]) -> str:
         if kind not in ("comment", "space"):
             previous = upper
     return "".join(out)
+
+
+def refuse_service(text: str) -> None:
+    """Refuse a text with the keyword SERVICE anywhere outside strings, IRIs and comments. kg.guard already
+    refused it on rdflib's parse; this checks the very text the store parses, because Oxigraph (and a remote
+    endpoint) would make the HTTP request itself, from native code the sandbox's audit hook never sees."""
+    previous = ""
+    for match in _TOKEN.finditer(text):
+        kind, token = match.lastgroup, match.group()
+        if kind == "word" and token.upper() == "SERVICE" and previous != ":":
+            raise QueryError(400, MSG_SERVICE)
+        if kind not in ("comment", "space"):
+            previous = token
 
 
 def _term(node: Node) -> str:
