@@ -151,16 +151,41 @@ def evaluate_oxigraph(
         kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
     refuse_service(text)
     result = store._inner.query(text, **kwargs)
-    if prepared.kind == "SELECT":
+    if prepared.kind == "SELECT":  # terms go to the wire straight from pyoxigraph's, not through rdflib's
         names = prepared.vars
-        rows = ([_or(from_ox(solution[name]), bindings.get(name)) for name in names] for solution in result)
+        fill = {name: wire.encode_term(bindings[name]) for name in names if name in bindings}
+        rows = ([_or(_ox_wire(solution[name]), fill.get(name)) for name in names] for solution in result)
         taken, truncated = _cap(rows, max_rows)
-        return wire.encode("SELECT", vars=names, rows=taken, truncated=truncated)
+        return wire.encode("SELECT", vars=names, rows=taken, truncated=truncated, term=_same)
     if prepared.kind == "ASK":
         return wire.encode("ASK", boolean=bool(result))
-    triples = (tuple(from_ox(t) for t in (x.subject, x.predicate, x.object)) for x in result)
+    triples = ((x.subject, x.predicate, x.object) for x in result)
     taken, truncated = _cap(_distinct(triples), max_rows)
-    return wire.encode(prepared.kind, triples=taken, truncated=truncated)
+    return wire.encode(prepared.kind, triples=taken, truncated=truncated, term=_ox_wire)
+
+
+_XSD_STRING = str(XSD.string)
+
+
+def _ox_wire(term: Any) -> wire.Term:
+    """A pyoxigraph term in kg.wire's encoding (a plain literal stays plain: no ^^xsd:string)."""
+    if term is None:
+        return None
+    kind = type(term).__name__
+    if kind == "NamedNode":
+        return "U" + term.value
+    if kind == "BlankNode":
+        return "B" + term.value
+    if kind == "Literal":
+        if term.language:
+            return [term.value, "@" + term.language]
+        datatype = term.datatype.value
+        return [term.value] if datatype == _XSD_STRING else [term.value, datatype]
+    raise ValueError(f"unexpected Oxigraph term: {term!r}")
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _distinct(items: Iterator[Any]) -> Iterator[Any]:
@@ -319,7 +344,7 @@ def evaluate_remote(
     return wire.encode(prepared.kind, triples=taken, truncated=truncated)
 
 
-def _or(value: Node | None, fallback: Node | None) -> Node | None:
+def _or(value: Any, fallback: Any) -> Any:
     """*value*, or for an unbound one the parameter's value (SELECT * loses substituted variables)."""
     return fallback if value is None else value
 
