@@ -87,9 +87,10 @@ def open_store(settings: Settings, kg: Any) -> Any:
         return kg
     if spec.kind == "oxigraph":
         directory = _oxigraph_dir(settings, spec, kg.version)
+        key = _key_for(settings, kg.version)
         meta = _read_meta(directory)
-        if meta is None or meta["version"] != kg.version:
-            meta = _load_oxigraph(directory, kg, key=kg.version)
+        if meta is None or meta["key"] != key:
+            meta = _load_oxigraph(directory, kg, key=key)
         return _oxigraph_kg(directory, meta)
     return _remote_kg(spec.location, kg)
 
@@ -118,6 +119,14 @@ def _open_oxigraph(settings: Settings, spec: StoreSpec, *, use_cache: bool, prog
             progress(f"loading the Oxigraph store in {directory}")
         meta = _load_oxigraph(directory, kg, key=key)
     return _oxigraph_kg(directory, meta)
+
+
+def _key_for(settings: Settings, version: str) -> str:
+    """The build cache key of *settings*' inputs (what `open_kg` checks) if they are *version*'s."""
+    from kg.build import _cache_key, _read_inputs
+
+    inputs = _read_inputs(settings)
+    return _cache_key(inputs) if inputs.version == version else f"version {version}"
 
 
 def _oxigraph_dir(settings: Settings, spec: StoreSpec, version: str) -> Path:
