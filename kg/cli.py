@@ -95,6 +95,13 @@ def _parser() -> argparse.ArgumentParser:
     def command(name: str, func: Any, help: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
         p.set_defaults(func=func)
+        p.add_argument(
+            "--store",
+            default=None,
+            metavar="STORE",
+            help="where the graph lives: memory (default), oxigraph[:DIR] (on disk, loaded once per build) "
+            "or sparql:QUERY_URL (a remote SPARQL 1.1 endpoint holding the built graph)",
+        )
         return p
 
     from kg import commands as c
@@ -123,6 +130,12 @@ def _parser() -> argparse.ArgumentParser:
     p = command("export", c.export, "export the asserted data (or with --inferred, data and closure)")
     p.add_argument("--format", default=None, help="turtle (default), jsonld, ntriples or rdfxml")
     p.add_argument("--inferred", action="store_true", help="add the OWL-RL closure")
+    p.add_argument(
+        "--named-graphs",
+        action="store_true",
+        help="write every named graph (data, ontology, inferred, extras) as N-Quads: what a remote store "
+        "(--store sparql:URL) is loaded with",
+    )
     p.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="write to FILE (format from its extension)"
     )

@@ -30,9 +30,9 @@ def validate(args: argparse.Namespace) -> int:
 
 
 def build(args: argparse.Namespace) -> int:
-    from kg.build import build as build_kg
+    from kg.store import open_kg
 
-    kg = build_kg(_settings(args), use_cache=not args.no_cache, progress=_progress())
+    kg = open_kg(_settings(args), use_cache=not args.no_cache, progress=_progress())
     c = kg.triple_counts
     print(f"built {kg.version}: {c['data']} data, {c['ontology']} ontology, {c['inferred']} inferred triples")
     return 0
@@ -53,9 +53,9 @@ def list_queries(args: argparse.Namespace) -> int:
 
 
 def query(args: argparse.Namespace) -> int:
-    from kg.build import build as build_kg
     from kg.queries import bind, find_query
     from kg.sparql import execute
+    from kg.store import open_kg as build_kg
 
     settings = _settings(args)
     stored = find_query(settings.queries_dir, args.name, settings.root)
@@ -69,8 +69,8 @@ def query(args: argparse.Namespace) -> int:
 
 
 def sparql(args: argparse.Namespace) -> int:
-    from kg.build import build as build_kg
     from kg.sparql import execute, prepare
+    from kg.store import open_kg as build_kg
 
     settings = _settings(args)
     prepared = prepare(_query_text(args.text))
@@ -82,8 +82,14 @@ def sparql(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     from kg import formats
-    from kg.build import build as build_kg
+    from kg.store import open_kg as build_kg
 
+    if getattr(args, "named_graphs", False):
+        from kg.store import nquads
+
+        kg = build_kg(_settings(args), progress=_progress())
+        _write("".join(nquads(kg)).encode("utf-8"), args.output)
+        return 0
     value = args.format or (args.output.suffix if args.output and args.output.suffix else "turtle")
     fmt = formats.resolve(value, formats.GRAPH_FORMATS)
     if fmt is None:
@@ -134,6 +140,11 @@ def _named_graph(pair: str) -> tuple[str, Path]:
 
 def _settings(args: argparse.Namespace, files: list[Path] | None = None) -> Settings:
     settings = Settings.from_env()
+    if getattr(args, "store", None):
+        from kg.store import parse_store
+
+        parse_store(args.store)  # a ConfigError (exit status 2) before any work
+        settings = settings.replace(store=args.store)
     chosen = files or args.data
     return settings.replace(data_files=tuple(p.resolve() for p in chosen)) if chosen else settings
 

@@ -15,6 +15,7 @@ Environment variables (all optional; keyword overrides win over them, they win o
 | `CAREERS_KG_WORKERS` | `workers` | `2` |
 | `CAREERS_KG_QUERY_TIMEOUT` | `query_timeout` (seconds) | `10.0` |
 | `CAREERS_KG_MAX_ROWS` | `max_rows` | `10000` |
+| `CAREERS_KG_STORE` | `store`: `memory`, `oxigraph[:DIR]`, `sparql:QUERY_URL` (kg/store.py) | `memory` |
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class Settings:
     query_timeout: float = 10.0
     max_rows: int = 10000
     named_graphs: tuple[tuple[str, Path], ...] = ()
+    store: str = "memory"
 
     @classmethod
     def from_env(
@@ -90,6 +92,7 @@ _SCALARS: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("CAREERS_KG_WORKERS", "workers", int),
     ("CAREERS_KG_QUERY_TIMEOUT", "query_timeout", float),
     ("CAREERS_KG_MAX_ROWS", "max_rows", int),
+    ("CAREERS_KG_STORE", "store", str),
 )
 _KIND = {int: "an integer", float: "a number", str: "a string"}
 

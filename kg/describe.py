@@ -111,7 +111,7 @@ def describe(kg: Any, iri: URIRef | str, today: date | None = None) -> Entity | 
                 term(kg, t, inferred=_is_inferred(kg, iri, RDF.type, t))
                 for t in set(union.objects(iri, RDF.type))
             ),
-            key=lambda t: (t.inferred, t.label.casefold()),
+            key=lambda t: (t.inferred, t.label.casefold(), t.value),
         )
     )
     return Entity(
@@ -261,7 +261,7 @@ def _sorted_groups(kg: Any, groups: dict[URIRef, list[Term]]) -> tuple[PropertyG
         PropertyGroup(
             str(p),
             f"{names[p]} ({curie(p)})" if names[p] in clashes else names[p],
-            tuple(sorted(set(v), key=lambda t: (t.inferred, t.label.casefold()))),
+            tuple(sorted(set(v), key=lambda t: (t.inferred, t.label.casefold(), t.value))),
         )
         for p, v in groups.items()
     ]

@@ -9,6 +9,11 @@
   this limit turn deeper queries into 400 — a C stack overflow beyond it would kill only the child;
 - an audit hook that refuses sockets, urllib/http, process creation, file writes, and any file read other than
   Python's own code (so a late import still works): whatever rdflib might try, nothing leaves the process.
+
+Two exceptions serve the stores of kg.store, and only when the caller asks for them: *keep_paths* keeps the
+inherited descriptors of files under those directories open (an on-disk Oxigraph store reads its files
+through them; its Rust code opens no file through Python, so the hook never sees it), and *connect* lets the
+child open TCP connections to exactly those (host, port) pairs (a remote SPARQL endpoint), nothing else.
 """
 
 from __future__ import annotations
@@ -47,10 +52,21 @@ class Blocked(PermissionError):
     tolerate a failed open, such as linecache or importlib's bytecode cache, carry on)."""
 
 
-def lockdown(*, keep_fd: int, timeout: float | None, max_memory: int | None) -> None:
+def lockdown(
+    *,
+    keep_fd: int,
+    timeout: float | None,
+    max_memory: int | None,
+    keep_paths: tuple[str, ...] = (),
+    connect: frozenset[tuple[str, int]] = frozenset(),
+) -> None:
     """Confine the current (child) process; see the module docstring."""
-    os.closerange(3, keep_fd)
-    os.closerange(keep_fd + 1, _max_fd())
+    kept = sorted({keep_fd} | _fds_under(keep_paths))
+    start = 3
+    for fd in kept:
+        os.closerange(start, fd)
+        start = fd + 1
+    os.closerange(start, _max_fd())
     try:
         signal.set_wakeup_fd(-1)
     except (ValueError, OSError):
@@ -76,7 +92,29 @@ def lockdown(*, keep_fd: int, timeout: float | None, max_memory: int | None) -> 
     warnings.simplefilter("ignore")
     logging.disable(logging.CRITICAL)  # the server's handlers write to descriptors closed above
     sys.setrecursionlimit(RECURSION_LIMIT)
+    global _connect
+    _connect = frozenset((str(host), int(port)) for host, port in connect)
     sys.addaudithook(_audit)
+
+
+def _fds_under(paths: tuple[str, ...]) -> set[int]:
+    """The open descriptors of files under *paths* (directories), from /proc/self/fd."""
+    if not paths:
+        return set()
+    roots = tuple(os.path.realpath(p) + os.sep for p in paths)
+    found = set()
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return set()
+    for name in names:
+        try:
+            target = os.readlink(f"/proc/self/fd/{name}")
+        except OSError:
+            continue
+        if target.startswith(roots) and int(name) > 2:
+            found.add(int(name))
+    return found
 
 
 def _reset_inherited_locks() -> None:
@@ -157,8 +195,53 @@ _BLOCKED_PREFIXES = (
 )
 
 
+_connect: frozenset[tuple[str, int]] = frozenset()  # (host, port) the child may reach; set by lockdown
+_CONNECT_EVENTS = frozenset(
+    {
+        "socket.__new__",
+        "socket.connect",
+        "socket.getaddrinfo",
+        "urllib.Request",
+        "http.client.connect",
+        "http.client.send",
+    }
+)
+
+
+def _allowed_connection(event: str, args: tuple) -> bool:
+    """Whether *event* is part of a connection to one of the endpoints in `_connect`."""
+    if not _connect or event not in _CONNECT_EVENTS:
+        return False
+    if event in ("socket.__new__", "http.client.send"):  # harmless until connected; sent on a checked one
+        return True
+    if event == "socket.connect":
+        address = args[1]
+        return isinstance(address, tuple) and (str(address[0]), address[1]) in _connect
+    if event == "socket.getaddrinfo":
+        return (str(args[0]), args[1]) in _connect or (str(args[0]), _port(args[1])) in _connect
+    if event == "http.client.connect":
+        return (str(args[1]), args[2]) in _connect
+    from urllib.parse import urlsplit  # urllib.Request: the URL's host and port
+
+    try:
+        url = urlsplit(str(args[0]))
+        port = url.port or (443 if url.scheme == "https" else 80)
+    except ValueError:
+        return False
+    return url.scheme in ("http", "https") and (url.hostname or "", port) in _connect
+
+
+def _port(value: object) -> int | None:
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+
+
 def _audit(event: str, args: tuple) -> None:
     """Refuse network, process creation, writes, and reads other than Python's own code files."""
+    if _connect and _allowed_connection(event, args):
+        return
     if event == "open":
         path, mode, flags = (tuple(args) + (None, None))[:3]
         if isinstance(path, int):  # an already open descriptor: only the result pipe is left

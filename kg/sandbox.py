@@ -46,9 +46,15 @@ def timeout_message(timeout: float) -> str:
 
 
 def run(
-    task: Callable[[], bytes], *, timeout: float | None = None, max_memory: int | None = MEMORY_HEADROOM
+    task: Callable[[], bytes],
+    *,
+    timeout: float | None = None,
+    max_memory: int | None = MEMORY_HEADROOM,
+    keep_paths: tuple[str, ...] = (),
+    connect: frozenset[tuple[str, int]] = frozenset(),
 ) -> bytes:
-    """``task()`` computed in a sandboxed child; QueryError on timeout (503), refusal or failure."""
+    """``task()`` computed in a sandboxed child; QueryError on timeout (503), refusal or failure.
+    *keep_paths* and *connect*: what the child's store needs (see kg.lockdown)."""
     if not hasattr(os, "fork"):  # pragma: no cover - POSIX only: no isolation possible
         return task()
     reap_exited()
@@ -56,7 +62,7 @@ def run(
     start = time.monotonic()
     pid = _fork()
     if pid == 0:
-        _child(task, read_fd, write_fd, timeout, max_memory)  # never returns
+        _child(task, read_fd, write_fd, timeout, max_memory, keep_paths, connect)  # never returns
     os.close(write_fd)
     pidfd = _pidfd_open(pid)
     frame: bytes | None = None
@@ -203,12 +209,20 @@ def _unframe(frame: bytes) -> bytes:
 
 
 def _child(
-    task: Callable[[], bytes], read_fd: int, write_fd: int, timeout: float | None, max_memory: int | None
+    task: Callable[[], bytes],
+    read_fd: int,
+    write_fd: int,
+    timeout: float | None,
+    max_memory: int | None,
+    keep_paths: tuple[str, ...] = (),
+    connect: frozenset[tuple[str, int]] = frozenset(),
 ) -> None:
     code = 70
     try:
         os.close(read_fd)
-        lockdown(keep_fd=write_fd, timeout=timeout, max_memory=max_memory)
+        lockdown(
+            keep_fd=write_fd, timeout=timeout, max_memory=max_memory, keep_paths=keep_paths, connect=connect
+        )
         body = b"K" + task()
         if len(body) > MAX_RESULT_BYTES:
             raise QueryError(503, MSG_TOO_BIG)

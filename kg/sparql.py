@@ -17,6 +17,7 @@ queries, parsed once at start-up.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -78,6 +79,7 @@ def execute(
     if max_rows is not None and max_rows < 0:
         raise ValueError("max_rows must be >= 0")
     _warm_up()
+    stores = _store_module(kg)  # None: the rdflib memory store, evaluated by rdflib below
     task = partial(
         _evaluate,
         kg,
@@ -86,8 +88,10 @@ def execute(
         tuple(map(str, default_graph_uris)),
         tuple(map(str, named_graph_uris)),
         max_rows,
+        timeout,
     )
-    doc = wire.decode(sandbox.run(task, timeout=timeout, max_memory=max_memory))
+    needs = stores.sandbox_needs(kg) if stores is not None else {}
+    doc = wire.decode(sandbox.run(task, timeout=timeout, max_memory=max_memory, **needs))
     graph = None
     if doc["kind"] in ("CONSTRUCT", "DESCRIBE"):
         graph = wire.to_graph(doc["triples"], kg.union.namespaces())
@@ -99,6 +103,13 @@ def execute(
         graph=graph,
         truncated=doc["truncated"],
     )
+
+
+def _store_module(kg: Any) -> Any:
+    """kg.store_query when *kg* lives in an Oxigraph or remote store (see kg.store), else None; never imported
+    here, so the memory store never loads pyoxigraph."""
+    module = sys.modules.get("kg.store_query")
+    return module if module is not None and module.backend(kg) is not None else None
 
 
 _warm_lock = threading.Lock()
@@ -125,12 +136,19 @@ def _evaluate(
     default_uris: tuple[str, ...],
     named_uris: tuple[str, ...],
     max_rows: int | None,
+    timeout: float | None = None,
 ) -> bytes:
     prepared = prepare(query) if isinstance(query, str) else query
     if not default_uris and not named_uris:  # the protocol parameters override FROM / FROM NAMED
         clause = prepared.dataset_clause
         default_uris = tuple(iri for kind, iri in clause if kind == "default")
         named_uris = tuple(iri for kind, iri in clause if kind == "named")
+    stores = _store_module(kg)
+    if stores is not None:  # the store's own engine: Oxigraph, or the remote endpoint
+        store = stores.backend(kg)
+        if isinstance(store, stores.OxigraphBacked):
+            return stores.evaluate_oxigraph(store, prepared, bindings, default_uris, named_uris, max_rows)
+        return stores.evaluate_remote(store, prepared, bindings, default_uris, named_uris, max_rows, timeout)
     default, named = _dataset(kg, default_uris, named_uris)
     init = {Variable(k): v for k, v in bindings.items()}
     ctx = QueryContext(named, initBindings=init)  # no datasetClause: rdflib would load the IRIs

@@ -8,7 +8,7 @@ value is null.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -53,13 +53,15 @@ def encode(
     boolean: bool | None = None,
     triples: Iterable[tuple[Node, Node, Node]] = (),
     truncated: bool = False,
+    term: Callable[[Any], Term] = encode_term,
 ) -> bytes:
+    """The result as one document; *term* encodes each term (another store's terms: see kg.store_query)."""
     doc: dict[str, Any] = {
         "kind": kind,
         "vars": list(vars),
-        "rows": [[encode_term(t) for t in row] for row in rows],
+        "rows": [[term(t) for t in row] for row in rows],
         "boolean": boolean,
-        "triples": [[encode_term(t) for t in triple] for triple in triples],
+        "triples": [[term(t) for t in triple] for triple in triples],
         "truncated": truncated,
     }
     return json.dumps(doc, separators=(",", ":")).encode("ascii")

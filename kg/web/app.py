@@ -36,9 +36,9 @@ CORS_HEADERS = "Accept, Content-Type, If-None-Match"
 def create_app(settings: Settings, kg: Any | None = None) -> Flask:
     """The web application over *kg* (built from *settings* when not given)."""
     if kg is None:
-        from kg.build import build
+        from kg.store import open_kg
 
-        kg = build(settings)
+        kg = open_kg(settings)
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, MAX_FORM_MEMORY_SIZE=MAX_BODY, JSON_SORT_KEYS=False)
     state = WebState.create(settings, kg)

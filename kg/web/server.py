@@ -75,11 +75,11 @@ def serve(
     kg: Any | None = None,
 ) -> None:
     """Serve the KG for *settings* over HTTP until stopped (SIGTERM or SIGINT). Blocks."""
-    from kg.build import build
+    from kg.store import open_kg
     from kg.web.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    kg = kg if kg is not None else build(settings)
+    kg = kg if kg is not None else open_kg(settings)
     app = create_app(settings, kg)
     options = gunicorn_options(settings, host=host, port=port, workers=workers)
     log.info(

@@ -1,0 +1,178 @@
+"""Stored queries on each store: p50 on rdflib memory vs the Oxigraph store vs bare pyoxigraph.
+
+    .venv/bin/python bench/scale_stores.py [--professions N ...] [--budget SECONDS]
+
+For the seed (data/*.ttl) and for the seed plus a synthetic data set of N professions (kg/synth.py), builds
+the KG (temporary cache), opens the Oxigraph store (kg/store.py), and runs every stored query in queries/ on
+its example parameters:
+
+- memory: `kg.sparql.execute` on the rdflib store (forked sandbox, rdflib's engine);
+- oxigraph: `kg.sparql.execute` on the Oxigraph store (forked sandbox, Oxigraph's engine);
+- oxigraph alone: the same, in a fresh process that opened only the loaded Oxigraph store (as a deployment
+  with `--store oxigraph` runs: no rdflib copy of the graph in memory, so each sandbox fork is cheaper);
+- bare: pyoxigraph's `Store.query` on the same store with the same query text and parameters, in process,
+  every solution read (no sandbox, no conversion to rdflib terms).
+
+Each cell is the median of repeated runs (at least 3, more while the budget per cell lasts). Ratios:
+memory/oxigraph (what the seam buys) and alone/bare (what the seam costs; the issue's goal is <= 1.5x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg import synth  # noqa: E402
+from kg.build import build  # noqa: E402
+from kg.config import Settings  # noqa: E402
+from kg.queries import bind, load_catalogue  # noqa: E402
+from kg.sparql import execute  # noqa: E402
+from kg.store import open_kg  # noqa: E402
+from kg.store_query import substitute, to_ox  # noqa: E402
+
+
+def p50(run, budget: float, least: int = 3, most: int = 50) -> float:
+    times: list[float] = []
+    spent = 0.0
+    while len(times) < least or (spent < budget and len(times) < most):
+        start = time.perf_counter()
+        run()
+        took = time.perf_counter() - start
+        times.append(took)
+        spent += took
+    return statistics.median(times)
+
+
+def bare_runner(store, stored, bindings):
+    """pyoxigraph on the same text and parameters as the seam sends it."""
+    import pyoxigraph as ox
+
+    inner = store._inner
+    text = stored.prepared.text
+    kwargs = {} if store.union_in_default else {"use_default_graph_as_union": True}
+    projected = set(stored.prepared.vars)
+    if bindings and stored.kind == "SELECT" and not set(bindings) <= projected:
+        text = substitute(text, bindings)
+    elif bindings:
+        kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+
+    def run():
+        result = inner.query(text, **kwargs)
+        if stored.kind == "ASK":
+            return bool(result)
+        return sum(1 for _ in result)
+
+    return run
+
+
+ALONE = """
+import json, sys
+sys.path.insert(0, {root!r})
+from bench.scale_stores import alone
+print(json.dumps(alone({budget}, {timeout})))
+"""
+
+
+def alone(budget: float, timeout: float) -> dict[str, float]:
+    """p50 per stored query on the Oxigraph store opened alone (settings from the environment)."""
+    from kg.store import open_kg
+
+    settings = Settings.from_env()
+    ox_kg = open_kg(settings)  # the store is loaded: no build, no rdflib graph
+    out = {}
+    for name, stored in load_catalogue(settings.queries_dir, settings.root).items():
+        bindings = bind(stored, {p.name: p.example for p in stored.params if p.example})
+        out[name] = p50(lambda: execute(ox_kg, stored.prepared, bindings=bindings, timeout=timeout), budget)  # noqa: B023
+    return out
+
+
+def alone_p50s(settings: Settings, budget: float, timeout: float) -> dict[str, float]:
+    env = dict(
+        os.environ,
+        CAREERS_KG_ROOT=str(settings.root),
+        CAREERS_KG_CACHE=str(settings.cache_dir),
+        CAREERS_KG_DATA=os.pathsep.join(map(str, settings.data_files)),
+        CAREERS_KG_STORE="oxigraph",
+    )
+    code = ALONE.format(root=str(ROOT), budget=budget, timeout=timeout)
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench(label: str, settings: Settings, budget: float, timeout: float) -> None:
+    start = time.perf_counter()
+    kg = build(settings)
+    built = time.perf_counter() - start
+    start = time.perf_counter()
+    ox_kg = open_kg(settings.replace(store="oxigraph"))  # loads the store: the build is cached
+    loaded = time.perf_counter() - start
+    start = time.perf_counter()
+    alone_times = alone_p50s(settings, budget, timeout)
+    warm = time.perf_counter() - start
+    counts = kg.triple_counts
+    print(f"\n## {label}: {counts['union']} triples ({counts['data']} data, {counts['inferred']} inferred)")
+    print(f"build {built:.1f} s (closure + validation), Oxigraph load {loaded:.2f} s")
+    print(f"(the 'alone' process, warm start from the loaded store plus all its runs: {warm:.1f} s)\n")
+    head = "memory ms | oxigraph ms | alone ms | bare ms | mem/ox | alone/bare |"
+    print(f"| {'query':<22} | {'rows':>5} | {head}")
+    print(f"|{'-' * 24}|{'-' * 7}|-----------|-------------|----------|---------|--------|------------|")
+    catalogue = load_catalogue(settings.queries_dir, settings.root)
+    ratios = []
+    for name, stored in catalogue.items():
+        raw = {p.name: p.example for p in stored.params if p.example}
+        bindings = bind(stored, raw)
+
+        def on(target, stored=stored, bindings=bindings):
+            return lambda: execute(target, stored.prepared, bindings=bindings, timeout=timeout)
+
+        try:
+            rows = execute(kg, stored.prepared, bindings=bindings, timeout=timeout)
+            memory = p50(on(kg), budget)
+        except Exception as exc:  # a timeout on rdflib is a result too
+            rows, memory = None, float("nan")
+            print(f"(memory: {name}: {exc})")
+        oxigraph = p50(on(ox_kg), budget)
+        bare = p50(bare_runner(ox_kg.union.store, stored, bindings), budget)
+        size = (
+            len(rows.rows)
+            if rows is not None and rows.kind == "SELECT"
+            else (len(rows.graph) if rows is not None and rows.graph is not None else 1)
+        )
+        solo = alone_times[name]
+        ratios.append(solo / bare)
+        print(
+            f"| {name:<22} | {size:>5} | {memory * 1000:9.1f} | {oxigraph * 1000:11.1f} "
+            f"| {solo * 1000:8.1f} | {bare * 1000:7.2f} | {memory / oxigraph:6.1f} | {solo / bare:10.1f} |"
+        )
+    print(f"\nmedian alone/bare ratio: {statistics.median(ratios):.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--professions", type=int, nargs="*", default=[400])
+    parser.add_argument("--budget", type=float, default=1.0, help="seconds per cell (default 1)")
+    parser.add_argument("--timeout", type=float, default=120.0, help="per query run (default 120 s)")
+    args = parser.parse_args()
+    base = Settings.from_env(root=ROOT)
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(tmp) / "cache"
+        bench("seed", base.replace(cache_dir=cache), args.budget, args.timeout)
+        for n in args.professions:
+            data = Path(tmp) / f"synth-{n}.nt"
+            synth.write(data, n)
+            settings = base.replace(cache_dir=cache, data_files=(*base.data_files, data))
+            bench(f"seed + synthetic {n} professions", settings, args.budget, args.timeout)
+
+
+if __name__ == "__main__":
+    main()
