@@ -77,8 +77,8 @@ def build(settings: Settings, *, use_cache: bool = True, progress: Progress | No
     """The KnowledgeGraph for *settings*, from the cache when the inputs are unchanged.
     Raises `DataError` (unreadable or unparsable input) or `ValidationFailed` (non-conforming data)."""
     say = progress or (lambda message: None)
-    inputs = _read_inputs(settings)
-    key = _cache_key(inputs)
+    inputs = read_inputs(settings)
+    key = cache_key(inputs)
     if use_cache:
         cached = cache.load(settings.cache_dir, key)
         if cached is not None:
@@ -105,8 +105,8 @@ def build(settings: Settings, *, use_cache: bool = True, progress: Progress | No
 def validate_files(settings: Settings, *, progress: Progress | None = None) -> Report:
     """The validation report for the inputs of *settings* (a conforming cached build answers at once).
     Does not raise on non-conforming data; raises `DataError` for unreadable or unparsable input."""
-    inputs = _read_inputs(settings)
-    cached = cache.load(settings.cache_dir, _cache_key(inputs))
+    inputs = read_inputs(settings)
+    cached = cache.load(settings.cache_dir, cache_key(inputs))
     if cached is not None:
         return cached["report"]
     return _compute(inputs, progress or (lambda message: None))[3]
@@ -122,7 +122,7 @@ class _Inputs:
     version: str
 
 
-def _read_inputs(settings: Settings) -> _Inputs:
+def read_inputs(settings: Settings) -> _Inputs:
     def read(path) -> str:
         name = display_name(path, settings.root)
         files[name] = read_bytes(path, settings.root)
@@ -147,7 +147,7 @@ def _update(digest, role: str, name: str, content: bytes) -> None:
     digest.update(content)
 
 
-def _cache_key(inputs: _Inputs) -> str:
+def cache_key(inputs: _Inputs) -> str:
     """Inputs' hash + library versions + cache format: any change means a rebuild."""
     parts = [cache.FORMAT, inputs.version, sys.version.split()[0], *cache.library_versions()]
     parts += [hashlib.sha256(inputs.files[n]).hexdigest() for n in sorted(inputs.files)]

@@ -107,10 +107,10 @@ def quads(kg: Any) -> Iterator[tuple[Any, Any, Any, URIRef]]:
 
 
 def _open_oxigraph(settings: Settings, spec: StoreSpec, *, use_cache: bool, progress: Progress | None) -> Any:
-    from kg.build import _cache_key, _read_inputs, build
+    from kg.build import build, cache_key, read_inputs
 
-    inputs = _read_inputs(settings)  # cheap (hashing the input files): a loaded store needs no build
-    key = _cache_key(inputs)
+    inputs = read_inputs(settings)  # cheap (hashing the input files): a loaded store needs no build
+    key = cache_key(inputs)
     directory = _oxigraph_dir(settings, spec, inputs.version)
     meta = _read_meta(directory)
     if meta is None or meta["key"] != key or not use_cache:
@@ -123,10 +123,10 @@ def _open_oxigraph(settings: Settings, spec: StoreSpec, *, use_cache: bool, prog
 
 def _key_for(settings: Settings, version: str) -> str:
     """The build cache key of *settings*' inputs (what `open_kg` checks) if they are *version*'s."""
-    from kg.build import _cache_key, _read_inputs
+    from kg.build import cache_key, read_inputs
 
-    inputs = _read_inputs(settings)
-    return _cache_key(inputs) if inputs.version == version else f"version {version}"
+    inputs = read_inputs(settings)
+    return cache_key(inputs) if inputs.version == version else f"version {version}"
 
 
 def _oxigraph_dir(settings: Settings, spec: StoreSpec, version: str) -> Path:
