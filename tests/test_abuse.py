@@ -327,7 +327,11 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def server(files: dict[str, Path], request: pytest.FixtureRequest) -> Iterator[Server]:
     port = free_port()
-    cache = request.config.cache.mkdir("abuse-build-cache") if request.config.cache else files["folder"]
+    cache = (
+        request.config.cache.mkdir("abuse-build-cache")
+        if getattr(request.config, "cache", None)
+        else files["folder"]
+    )
     env = {**os.environ, "CAREERS_KG_CACHE": str(cache)}
     env.pop("CAREERS_KG_QUERIES", None)  # the real stored queries: every parameter gets attacked
     log = files["folder"] / "server.log"

@@ -41,12 +41,15 @@ class WebState:
         )
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
-        """*compute*() once per app (values derived from the immutable graph)."""
+        """*compute*() once per app (values derived from the immutable graph). None (e.g. an unknown entity)
+        is not kept: keys come from requests, and misses must not grow the memo."""
         try:
             return self._memo[key]
         except KeyError:
             pass
         value = compute()
+        if value is None:
+            return value
         with self._lock:
             return self._memo.setdefault(key, value)
 

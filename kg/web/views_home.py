@@ -77,11 +77,18 @@ def shapes() -> Response:
 
 @bp.get("/void.ttl")
 def void() -> Response:
-    root = request.url_root.rstrip("/")
+    # Serialized once with a placeholder root (one memo entry whatever the Host header), then the
+    # request's root is put in: memoizing per Host would let clients grow the memo without bound.
     body = state().memo(
-        f"void:{root}", lambda: formats.serialize_graph(void_graph(state().kg, root), "turtle")
+        "void", lambda: formats.serialize_graph(void_graph(state().kg, VOID_ROOT_PLACEHOLDER), "turtle")
     )
-    return send(body, formats.BY_NAME["turtle"].content_type)
+    root = request.url_root.rstrip("/")
+    return send(
+        body.replace(VOID_ROOT_PLACEHOLDER.encode(), root.encode()), formats.BY_NAME["turtle"].content_type
+    )
+
+
+VOID_ROOT_PLACEHOLDER = "http://careers-kg-root.invalid"
 
 
 def void_graph(kg: Any, root: str) -> Graph:
