@@ -113,13 +113,18 @@ def _collect(
     poller.register(read_fd, select.POLLIN)
     if pidfd is not None:
         poller.register(pidfd, select.POLLIN)
+    demoted = False
     while not _complete(buf):
         wait_ms = -1 if deadline is None else math.ceil((deadline - time.monotonic()) * 1000)
         if deadline is not None and wait_ms <= 0:
             return None, None
         if pidfd is None:  # no pidfd: poll in slices and look for the child's death in between
             wait_ms = 50 if wait_ms < 0 else min(wait_ms, 50)
+        if not demoted:  # look at the child's CPU time every DEMOTE_POLL_MS until it is demoted
+            wait_ms = DEMOTE_POLL_MS if wait_ms < 0 else min(wait_ms, DEMOTE_POLL_MS)
         events = dict(poller.poll(wait_ms))
+        if not demoted and not events:
+            demoted = demote_if_busy(pid)
         if read_fd in events:
             chunk = os.read(read_fd, 1 << 20)
             if chunk:
@@ -132,6 +137,36 @@ def _collect(
                 buf += _drain(read_fd)
                 return (bytes(buf) if _complete(buf) else None), status
     return bytes(buf), _reap(pid, block=False)
+
+
+# A query that has used this much CPU is likely a runaway: it drops to the lowest priority, so that the quick
+# queries and pages served beside it keep their latency (it still runs, and stops at the time limit).
+DEMOTE_AFTER_CPU_S = 0.5
+DEMOTE_POLL_MS = 100
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a live process from /proc (None when it cannot be read)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime: fields 14 and 15 of stat
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def demote_if_busy(pid: int) -> bool:
+    """Give child *pid* the lowest CPU priority once it has used DEMOTE_AFTER_CPU_S; True once done. The child
+    is not reaped yet when this is called, so *pid* cannot have been reused."""
+    used = cpu_seconds(pid)
+    if used is None or used < DEMOTE_AFTER_CPU_S:
+        return False
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, 19)
+    except OSError:
+        pass
+    return True
 
 
 def _complete(buf: bytearray) -> bool:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -134,3 +137,29 @@ def test_sandbox_result_size_limit(monkeypatch):
         sandbox.run(lambda: b"z" * 1001, timeout=10)
     assert (err.value.status, err.value.message) == (503, "the result is larger than 256 MB")
     assert sandbox.run(lambda: b"z" * 999, timeout=10) == b"z" * 999
+
+
+def test_cpu_seconds_reads_a_live_process_and_none_for_a_missing_one():
+    from kg.sandbox import cpu_seconds
+
+    assert cpu_seconds(os.getpid()) > 0
+    assert cpu_seconds(2**22 + 12345) is None
+
+
+def test_a_busy_child_is_demoted_to_the_lowest_priority_and_an_idle_one_is_not():
+    from kg.sandbox import demote_if_busy
+
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    idle = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        deadline = time.monotonic() + 20
+        while not demote_if_busy(busy.pid):
+            assert time.monotonic() < deadline, "the busy child never reached the CPU threshold"
+            time.sleep(0.1)
+        assert os.getpriority(os.PRIO_PROCESS, busy.pid) == 19
+        assert demote_if_busy(idle.pid) is False
+        assert os.getpriority(os.PRIO_PROCESS, idle.pid) == os.getpriority(os.PRIO_PROCESS, os.getpid())
+    finally:
+        for p in (busy, idle):
+            p.kill()
+            p.wait()
