@@ -38,7 +38,8 @@ from kg.config import Settings  # noqa: E402
 from kg.queries import bind, load_catalogue  # noqa: E402
 from kg.sparql import execute  # noqa: E402
 from kg.store import open_kg  # noqa: E402
-from kg.store_query import substitute, to_ox  # noqa: E402
+from kg.store_oxigraph import to_ox  # noqa: E402
+from kg.store_query import substitute  # noqa: E402
 
 
 def p50(run, budget: float, least: int = 3, most: int = 50) -> float:

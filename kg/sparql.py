@@ -146,9 +146,7 @@ def _evaluate(
     stores = _store_module(kg)
     if stores is not None:  # the store's own engine: Oxigraph, or the remote endpoint
         store = stores.backend(kg)
-        if isinstance(store, stores.OxigraphBacked):
-            return stores.evaluate_oxigraph(store, prepared, bindings, default_uris, named_uris, max_rows)
-        return stores.evaluate_remote(store, prepared, bindings, default_uris, named_uris, max_rows, timeout)
+        return stores.evaluate(store, prepared, bindings, default_uris, named_uris, max_rows, timeout)
     default, named = _dataset(kg, default_uris, named_uris)
     init = {Variable(k): v for k, v in bindings.items()}
     ctx = QueryContext(named, initBindings=init)  # no datasetClause: rdflib would load the IRIs

@@ -14,7 +14,7 @@ Everything above the seam reads `kg.union`, `kg.data`, ... through rdflib's Grap
 objects, ``in``), so describe, compare, search and the pages run unchanged: on Oxigraph through oxrdflib's
 store, on a remote endpoint through rdflib's SPARQLStore (one small query per triple pattern, cached: the KG
 is immutable). Queries run through `kg.sparql.execute` go to the store's own engine in the sandboxed child
-(`kg.store_query`).
+(`kg.store_query`, `kg.store_oxigraph`, `kg.store_remote`).
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ def _load_oxigraph(directory: Path, kg: Any, *, key: str) -> dict[str, Any]:
     """(Re)load *directory* with *kg*'s named graphs; returns the metadata written last."""
     import pyoxigraph as ox
 
-    from kg.store_query import to_ox
+    from kg.store_oxigraph import to_ox
 
     _clear(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -204,7 +204,7 @@ def _oxigraph_kg(directory: Path, meta: dict[str, Any]) -> Any:
     import pyoxigraph as ox
 
     from kg.build import KnowledgeGraph
-    from kg.store_query import OxigraphBacked
+    from kg.store_oxigraph import OxigraphBacked
 
     inner = ox.Store.read_only(str(directory))
     store = OxigraphBacked(
@@ -260,7 +260,7 @@ class UnionGraph(Graph):
 
 
 def _remote_kg(url: str, kg: Any) -> Any:
-    from kg.store_query import RemoteStore
+    from kg.store_remote import RemoteStore
 
     graphs = tuple(str(g.identifier) for g in kg.dataset.graphs() if isinstance(g.identifier, URIRef))
     graphs = tuple(g for g in graphs if g != str(DATASET_DEFAULT_GRAPH_ID))

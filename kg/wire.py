@@ -55,7 +55,7 @@ def encode(
     truncated: bool = False,
     term: Callable[[Any], Term] = encode_term,
 ) -> bytes:
-    """The result as one document; *term* encodes each term (another store's terms: see kg.store_query)."""
+    """The result as one document; *term* encodes each term (another store's terms: see kg.store_oxigraph)."""
     doc: dict[str, Any] = {
         "kind": kind,
         "vars": list(vars),
