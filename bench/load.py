@@ -31,8 +31,6 @@ import http.client
 import multiprocessing
 import os
 import random
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,6 +39,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
+
+from kg.processes import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -373,12 +373,6 @@ class Probe:
 # --- the server ------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 def start_server(port: int, workers: int, timeout: float, cache: Path, log: Path) -> subprocess.Popen:
     argv = [sys.executable, "-m", "kg", "serve", "--host", HOST, "--port", str(port)]
     argv += ["--workers", str(workers), "--query-timeout", f"{timeout:g}"]
@@ -411,19 +405,7 @@ def start_server(port: int, workers: int, timeout: float, cache: Path, log: Path
         time.sleep(0.1)
 
 
-def stop_server(proc: subprocess.Popen) -> None:
-    """SIGTERM the server by its PID; SIGKILL its own process group (a session of its own) if needed."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.wait(timeout=10)
+stop_server = stop_process
 
 
 # --- report ----------------------------------------------------------------------------------------------

@@ -24,8 +24,6 @@ import multiprocessing
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +34,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from kg.processes import free_port, stop_process
+
 ROOT = Path(__file__).resolve().parent.parent
 THROUGHPUT_GOAL = 0.90
 RENDER_GOAL_MS = 10.0
@@ -43,12 +43,6 @@ START_TIMEOUT = 120.0
 
 
 # ------------------------------------------------------------------------------------------- servers
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until_up(proc: subprocess.Popen, url: str, log: Path) -> None:
@@ -78,17 +72,7 @@ def server(argv: list[str], env: dict[str, str], ready_url: str, log: Path) -> I
         wait_until_up(proc, ready_url, log)
         yield proc.pid
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(timeout=10)
+        stop_process(proc)
 
 
 def fetch(url: str) -> tuple[int, str, bytes]:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from kg.processes import free_port, stop_process
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -37,18 +37,6 @@ NAMED_GRAPHS: tuple[tuple[str, Path], ...] = tuple(
 )
 START_TIMEOUT = 90.0  # seconds: a cold build (reasoning, validation) takes a few seconds
 STOP_TIMEOUT = 10.0
-
-# Used only while `careers-kg serve` lacks --named-graph: the same server, the graphs given through Settings.
-_LAUNCHER = """
-import sys
-from pathlib import Path
-from kg.config import Settings
-from kg.web.server import serve
-host, port, workers, *rest = sys.argv[1:]
-graphs = tuple((rest[i], Path(rest[i + 1])) for i in range(0, len(rest), 2))
-settings = Settings.from_env().replace(named_graphs=graphs)
-raise SystemExit(serve(settings, host=host, port=int(port), workers=int(workers)) or 0)
-"""
 
 
 @dataclass(frozen=True)
@@ -64,39 +52,12 @@ class LiveServer:
         return self.base + path
 
 
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def cli_supports_named_graphs() -> bool:
-    """Whether `python -m kg serve` takes --named-graph IRI=FILE."""
-    out = subprocess.run(
-        [sys.executable, "-m", "kg", "serve", "--help"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    return "--named-graph" in out.stdout
-
-
-def serve_command(
-    port: int, workers: int = 2, named_graphs: Sequence[tuple[str, Path]] = (), *, cli: bool = True
-) -> list[str]:
-    """The argv that serves the KG on 127.0.0.1:*port*: the CLI, or (cli=False) the launcher workaround."""
-    if cli:
-        argv = [sys.executable, "-m", "kg", "serve", "--host", "127.0.0.1", "--port", str(port)]
-        argv += ["--workers", str(workers)]
-        for iri, path in named_graphs:
-            argv += ["--named-graph", f"{iri}={path}"]
-        return argv
-    argv = [sys.executable, "-c", _LAUNCHER, "127.0.0.1", str(port), str(workers)]
+def serve_command(port: int, workers: int = 2, named_graphs: Sequence[tuple[str, Path]] = ()) -> list[str]:
+    """The argv that serves the KG on 127.0.0.1:*port* with *named_graphs* loaded as named graphs."""
+    argv = [sys.executable, "-m", "kg", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    argv += ["--workers", str(workers)]
     for iri, path in named_graphs:
-        argv += [iri, str(path)]
+        argv += ["--named-graph", f"{iri}={path}"]
     return argv
 
 
@@ -133,11 +94,10 @@ def start_server(
     env = {**os.environ, "CAREERS_KG_CACHE": str(workdir / "cache")}
     if queries_dir is not None:
         env["CAREERS_KG_QUERIES"] = str(queries_dir)
-    cli = not named_graphs or cli_supports_named_graphs()
     log = workdir / "server.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            serve_command(port, workers, named_graphs, cli=cli),
+            serve_command(port, workers, named_graphs),
             cwd=REPO,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -155,18 +115,7 @@ def start_server(
 
 
 def stop_server(proc: subprocess.Popen) -> None:
-    """SIGTERM (gunicorn stops its workers gracefully); SIGKILL to the process group if it does not stop."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            pass
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)  # the session's leftovers (workers), if any
-    except ProcessLookupError:
-        pass
-    proc.wait(timeout=STOP_TIMEOUT)
+    stop_process(proc, STOP_TIMEOUT)
 
 
 def _tail(log: Path, lines: int = 40) -> str:

@@ -29,7 +29,6 @@ import http.client
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -42,6 +41,8 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
+
+from kg.processes import free_port, stop_process
 
 pytestmark = pytest.mark.live
 
@@ -261,25 +262,7 @@ def serve_argv(port: int, graphs: list[tuple[str, Path]]) -> list[str]:
     return argv
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """SIGTERM the server; SIGKILL its own process group (it runs in a session of its own) if it lingers."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.wait(timeout=10)
+stop = stop_process
 
 
 def _processes() -> dict[int, tuple[int, str]]:

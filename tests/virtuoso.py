@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -22,6 +21,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from kg.processes import free_port
 
 SERVER = "virtuoso-t"
 ISQL = ("isql-vt", "isql")
@@ -73,12 +74,6 @@ MaxQueryExecutionTime      = 60
 
 def installed() -> bool:
     return shutil.which(SERVER) is not None and any(shutil.which(name) for name in ISQL)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
