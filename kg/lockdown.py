@@ -54,14 +54,15 @@ class Blocked(PermissionError):
 
 def lockdown(
     *,
-    keep_fd: int,
+    keep_fd: int | tuple[int, ...],
     timeout: float | None,
     max_memory: int | None,
     keep_paths: tuple[str, ...] = (),
     connect: frozenset[tuple[str, int]] = frozenset(),
 ) -> None:
-    """Confine the current (child) process; see the module docstring."""
-    kept = sorted({keep_fd} | _fds_under(keep_paths))
+    """Confine the current (child) process; see the module docstring. *keep_fd*: the pipe(s) to the parent.
+    *timeout* None: no time backstop yet (a long-lived child arms one per task: `arm_deadline`)."""
+    kept = sorted(set((keep_fd,) if isinstance(keep_fd, int) else keep_fd) | _fds_under(keep_paths))
     start = 3
     for fd in kept:
         os.closerange(start, fd)
@@ -95,6 +96,26 @@ def lockdown(
     global _connect
     _connect = frozenset((str(host), int(port)) for host, port in connect)
     sys.addaudithook(_audit)
+
+
+def arm_deadline(timeout: float | None) -> None:
+    """In a long-lived child, before each task: the backstops of `lockdown` for this task alone — SIGALRM at
+    *timeout* + 0.5 s of wall-clock time and SIGXCPU once the task has used *timeout* + 1 s more CPU (the soft
+    limit only: the next task raises it again). None: no backstop, as for the task itself."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if timeout is None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))
+        return
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = math.ceil(usage.ru_utime + usage.ru_stime + timeout) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu if hard == resource.RLIM_INFINITY else min(cpu, hard), hard))
+    signal.setitimer(signal.ITIMER_REAL, timeout + 0.5)
+
+
+def disarm_deadline() -> None:
+    """After a task in a long-lived child: no wall-clock alarm while it waits for the next one."""
+    signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _fds_under(paths: tuple[str, ...]) -> set[int]:

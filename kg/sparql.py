@@ -16,6 +16,7 @@ queries, parsed once at start-up.
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import threading
@@ -80,18 +81,21 @@ def execute(
         raise ValueError("max_rows must be >= 0")
     _warm_up()
     stores = _store_module(kg)  # None: the rdflib memory store, evaluated by rdflib below
-    task = partial(
-        _evaluate,
-        kg,
-        query,
-        dict(bindings or {}),
-        tuple(map(str, default_graph_uris)),
-        tuple(map(str, named_graph_uris)),
-        max_rows,
-        timeout,
-    )
-    needs = stores.sandbox_needs(kg) if stores is not None else {}
-    doc = wire.decode(sandbox.run(task, timeout=timeout, max_memory=max_memory, **needs))
+    if stores is not None:  # Oxigraph or a remote endpoint: one of the store's long-lived sandboxed children
+        request = _request(query, bindings or {}, default_graph_uris, named_graph_uris, max_rows, timeout)
+        answer = stores.query_pool(kg, _answer, max_memory=max_memory).call(request, timeout=timeout)
+    else:  # a fresh fork per query: the child shares the in-memory graph copy-on-write
+        task = partial(
+            _evaluate,
+            kg,
+            query,
+            dict(bindings or {}),
+            tuple(map(str, default_graph_uris)),
+            tuple(map(str, named_graph_uris)),
+            max_rows,
+        )
+        answer = sandbox.run(task, timeout=timeout, max_memory=max_memory)
+    doc = wire.decode(answer)
     graph = None
     if doc["kind"] in ("CONSTRUCT", "DESCRIBE"):
         graph = wire.to_graph(doc["triples"], kg.union.namespaces())
@@ -136,17 +140,9 @@ def _evaluate(
     default_uris: tuple[str, ...],
     named_uris: tuple[str, ...],
     max_rows: int | None,
-    timeout: float | None = None,
 ) -> bytes:
     prepared = prepare(query) if isinstance(query, str) else query
-    if not default_uris and not named_uris:  # the protocol parameters override FROM / FROM NAMED
-        clause = prepared.dataset_clause
-        default_uris = tuple(iri for kind, iri in clause if kind == "default")
-        named_uris = tuple(iri for kind, iri in clause if kind == "named")
-    stores = _store_module(kg)
-    if stores is not None:  # the store's own engine: Oxigraph, or the remote endpoint
-        store = stores.backend(kg)
-        return stores.evaluate(store, prepared, bindings, default_uris, named_uris, max_rows, timeout)
+    default_uris, named_uris = _dataset_iris(prepared, default_uris, named_uris)
     default, named = _dataset(kg, default_uris, named_uris)
     init = {Variable(k): v for k, v in bindings.items()}
     ctx = QueryContext(named, initBindings=init)  # no datasetClause: rdflib would load the IRIs
@@ -165,6 +161,67 @@ def _evaluate(
     else:
         triples, truncated = _cap(iter(evalPart(ctx, algebra)["graph"]), max_rows)
     return wire.encode(prepared.kind, triples=triples, truncated=truncated)
+
+
+def _dataset_iris(
+    prepared: Prepared, default_uris: tuple[str, ...], named_uris: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The dataset IRIs: the protocol's if any were given, else the query's FROM / FROM NAMED."""
+    if default_uris or named_uris:
+        return default_uris, named_uris
+    clause = prepared.dataset_clause
+    return (
+        tuple(iri for kind, iri in clause if kind == "default"),
+        tuple(iri for kind, iri in clause if kind == "named"),
+    )
+
+
+# --- a store's long-lived child: requests as JSON, queries prepared once per child ------------------------
+
+_PREPARED_MAX = 256
+_prepared: dict[str, Prepared] = {}  # text → Prepared: filled in the parent too, so new children inherit it
+
+
+def _request(
+    query: str | Prepared,
+    bindings: Mapping[str, Node],
+    default_graph_uris: Sequence[str],
+    named_graph_uris: Sequence[str],
+    max_rows: int | None,
+    timeout: float | None,
+) -> bytes:
+    if isinstance(query, Prepared):
+        _remember(query)
+    request = {
+        "query": query if isinstance(query, str) else query.text,
+        "bindings": {name: wire.encode_term(value) for name, value in bindings.items()},
+        "default": list(map(str, default_graph_uris)),
+        "named": list(map(str, named_graph_uris)),
+        "max_rows": max_rows,
+        "timeout": timeout,
+    }
+    return json.dumps(request, separators=(",", ":")).encode("ascii")
+
+
+def _answer(store: Any, payload: bytes) -> bytes:
+    """In the child: the encoded result of one request on *store* (see kg.store_query.evaluate)."""
+    request = json.loads(payload)
+    text = request["query"]
+    prepared = _prepared.get(text) or _remember(prepare(text))
+    default_uris, named_uris = _dataset_iris(prepared, tuple(request["default"]), tuple(request["named"]))
+    bindings = {name: wire.decode_term(value) for name, value in request["bindings"].items()}
+    stores = sys.modules["kg.store_query"]
+    return stores.evaluate(
+        store, prepared, bindings, default_uris, named_uris, request["max_rows"], request["timeout"]
+    )
+
+
+def _remember(prepared: Prepared) -> Prepared:
+    if prepared.text not in _prepared:
+        if len(_prepared) >= _PREPARED_MAX:
+            _prepared.clear()
+        _prepared[prepared.text] = prepared
+    return prepared
 
 
 def _cap(items: Iterator[Any], max_rows: int | None) -> tuple[list[Any], bool]:

@@ -10,13 +10,16 @@ very text the store parses (`refuse_service`), and both may substitute parameter
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import partial
 from itertools import islice
 from typing import Any
 
 from rdflib import BNode, URIRef
 from rdflib.term import Node
 
+from kg import sandbox
 from kg.guard import MSG_SERVICE, QueryError
 
 EMPTY_GRAPH = "urn:x-careers-kg:empty-graph"  # a graph no store holds: "the empty graph"
@@ -139,6 +142,23 @@ def sandbox_needs(kg: Any) -> dict[str, Any]:
     if isinstance(store, RemoteStore):
         return {"connect": store.allowed_addresses()}
     return {}
+
+
+_pool_lock = threading.Lock()
+
+
+def query_pool(
+    kg: Any, answer: Callable[[Any, bytes], bytes], *, max_memory: int | None = sandbox.MEMORY_HEADROOM
+) -> sandbox.Pool:
+    """The pool of long-lived sandboxed children that answer queries on *kg*'s store, one per store, made on
+    first use: ``answer(store, request)`` runs in them (the first caller's *answer* and *max_memory* hold)."""
+    store = backend(kg)
+    with _pool_lock:
+        pool = getattr(store, "query_pool", None)
+        if pool is None:
+            pool = sandbox.Pool(partial(answer, store), max_memory=max_memory, **sandbox_needs(kg))
+            store.query_pool = pool
+    return pool
 
 
 def evaluate(

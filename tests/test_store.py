@@ -255,11 +255,34 @@ def test_oxigraph_queries_are_evaluated_by_oxigraph(kg, ox_kg, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("rdflib's engine was used")
 
+    ox_kg.union.store.query_pool.close()  # the next child is forked after the patch, so it inherits it
     monkeypatch.setattr(sparql_module, "evalPart", broken)  # inherited by the forked child
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?type }"
     with pytest.raises(QueryError):
         sparql_module.execute(kg, query)
     assert sparql_module.execute(ox_kg, query).rows[0][0].value > 0
+
+
+def test_oxigraph_queries_reuse_a_long_lived_child_and_a_runaway_is_stopped(ox_kg):
+    """One sandboxed child answers query after query; a runaway gets 503 at the limit, its child is killed,
+    and the next query is answered by a new child."""
+    pool = ox_kg.union.store.query_pool
+    pool.close()
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    first = [sparql_module.execute(ox_kg, count, timeout=10).rows[0][0].value for _ in range(3)]
+    assert first == [ox_kg.triple_counts["union"]] * 3
+    child = pool.children()
+    assert len(child) == 1
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    with pytest.raises(QueryError) as stopped:
+        sparql_module.execute(ox_kg, runaway, timeout=1)
+    assert (stopped.value.status, stopped.value.message) == (
+        503,
+        "the query took longer than 1 s and was stopped",
+    )
+    assert pool.children() == []
+    assert sparql_module.execute(ox_kg, count, timeout=10).rows[0][0].value == ox_kg.triple_counts["union"]
+    assert len(pool.children()) == 1 and pool.children() != child
 
 
 def test_service_is_refused_before_the_store_sees_it(kg, ox_kg):
