@@ -4,6 +4,8 @@
 
 "in-process" runs the very evaluation the child runs (parse excluded, results encoded and decoded), without
 the fork; "forked" is `execute` with a prepared query and with text (parsed in the child). Medians of 41 runs.
+The empty task is timed in a fresh fork (`sandbox.run`, the memory store) and in a long-lived child
+(`sandbox.Pool`, the Oxigraph and remote stores).
 """
 
 from __future__ import annotations
@@ -58,7 +60,11 @@ def main() -> None:
     kg = SyntheticKG(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(f"{len(kg.union)} triples, max RSS {rss} MB")
-    print(f"empty task in the sandbox: {median_ms(lambda: sandbox.run(lambda: b'', timeout=10)):.2f} ms")
+    fresh = median_ms(lambda: sandbox.run(lambda: b"", timeout=10))
+    pool = sandbox.Pool(lambda payload: b"")
+    kept = median_ms(lambda: pool.call(b"", timeout=10))
+    pool.close()
+    print(f"empty task: fresh fork {fresh:.2f} ms, long-lived child {kept:.3f} ms (ratio {fresh / kept:.0f})")
     print(f"{'query':10} {'in-process':>11} {'forked':>9} {'forked text':>12} {'overhead':>9}")
     for name, text in QUERIES.items():
         prepared = sparql.prepare(text)
