@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from functools import partial
+from functools import lru_cache, partial
 from itertools import islice
 from typing import Any
 
@@ -102,13 +102,20 @@ def refuse_service(text: str) -> None:
     """Refuse a text with the keyword SERVICE anywhere outside strings, IRIs and comments. kg.guard already
     refused it on rdflib's parse; this checks the very text the store parses, because Oxigraph (and a remote
     endpoint) would make the HTTP request itself, from native code the sandbox's audit hook never sees."""
+    if _says_service(text):
+        raise QueryError(400, MSG_SERVICE)
+
+
+@lru_cache(maxsize=512)
+def _says_service(text: str) -> bool:
     previous = ""
     for match in _TOKEN.finditer(text):
         kind, token = match.lastgroup, match.group()
         if kind == "word" and token.upper() == "SERVICE" and previous != ":":
-            raise QueryError(400, MSG_SERVICE)
+            return True
         if kind not in ("comment", "space"):
             previous = token
+    return False
 
 
 def _term(node: Node) -> str:
