@@ -137,7 +137,7 @@ def evaluate_oxigraph(
         fill = {name: wire.encode_term(bindings[name]) for name in names if name in bindings}
         rows = ([_or(_ox_wire(solution[name]), fill.get(name)) for name in names] for solution in result)
         taken, truncated = _cap(rows, max_rows)
-        return wire.encode("SELECT", vars=names, rows=taken, truncated=truncated, term=_same)
+        return wire.encode("SELECT", vars=names, rows=taken, truncated=truncated, term=None)
     if prepared.kind == "ASK":
         return wire.encode("ASK", boolean=bool(result))
     triples = ((x.subject, x.predicate, x.object) for x in result)
@@ -163,10 +163,6 @@ def _ox_wire(term: Any) -> wire.Term:
         datatype = term.datatype.value
         return [term.value] if datatype == _XSD_STRING else [term.value, datatype]
     raise ValueError(f"unexpected Oxigraph term: {term!r}")
-
-
-def _same(value: Any) -> Any:
-    return value
 
 
 def _distinct(items: Iterator[Any]) -> Iterator[Any]:

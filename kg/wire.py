@@ -53,27 +53,41 @@ def encode(
     boolean: bool | None = None,
     triples: Iterable[tuple[Node, Node, Node]] = (),
     truncated: bool = False,
-    term: Callable[[Any], Term] = encode_term,
+    term: Callable[[Any], Term] | None = encode_term,
 ) -> bytes:
-    """The result as one document; *term* encodes each term (another store's terms: see kg.store_oxigraph)."""
+    """The result as one document; *term* encodes each term (another store's terms: see kg.store_oxigraph;
+    None: the rows are encoded already)."""
     doc: dict[str, Any] = {
         "kind": kind,
         "vars": list(vars),
-        "rows": [[term(t) for t in row] for row in rows],
+        "rows": list(rows) if term is None else [[term(t) for t in row] for row in rows],
         "boolean": boolean,
-        "triples": [[term(t) for t in triple] for triple in triples],
+        "triples": [[(term or encode_term)(t) for t in triple] for triple in triples],
         "truncated": truncated,
     }
     return json.dumps(doc, separators=(",", ":")).encode("ascii")
 
 
 def decode(payload: bytes) -> dict[str, Any]:
-    """The encoded document with terms decoded; ``triples`` becomes a list of term triples."""
+    """The encoded document with terms decoded; ``triples`` becomes a list of term triples. A term that
+    occurs many times is decoded once (building an rdflib Literal is the costly part of a large result)."""
     doc = json.loads(payload)
+    memo: dict[Any, Node | None] = {}
+
+    def term(value: Term) -> Node | None:
+        key = value if value is None or isinstance(value, str) else tuple(value)
+        node = memo.get(key, _MISSING)
+        if node is _MISSING:
+            node = memo[key] = decode_term(value)
+        return node  # type: ignore[return-value]
+
     doc["vars"] = tuple(doc["vars"])
-    doc["rows"] = tuple(tuple(decode_term(t) for t in row) for row in doc["rows"])
-    doc["triples"] = [tuple(decode_term(t) for t in triple) for triple in doc["triples"]]
+    doc["rows"] = tuple(tuple(term(t) for t in row) for row in doc["rows"])
+    doc["triples"] = [tuple(term(t) for t in triple) for triple in doc["triples"]]
     return doc
+
+
+_MISSING: Any = object()
 
 
 def to_graph(triples: Iterable[tuple[Any, Any, Any]], namespaces: Iterable[tuple[str, Any]] = ()) -> Graph:
