@@ -7,7 +7,7 @@ from rdflib import RDF, SKOS, Graph, Literal, URIRef
 from web_fixtures import HTML, web_app, web_client
 
 from kg.namespaces import CKG, ID, SCHEMA
-from kg.web.cache import LRU, Entry, etag_matches
+from kg.web.cache import LRU, Entry, etag_matches, wants_revalidation
 
 OK_ROUTES = [
     "/",
@@ -91,6 +91,73 @@ def test_errors_and_healthz_are_not_cached(client):
         misses = store.misses
         client.get(path)
         assert store.misses == misses + 1, path
+
+
+@pytest.fixture()
+def counting(settings, kg):
+    """A fresh app (empty response cache) with /count, a view that answers how often it has been called."""
+    app = web_app(settings, kg)
+    calls = []
+
+    @app.get("/count")
+    def count():
+        calls.append(1)
+        return {"calls": len(calls)}
+
+    return app.test_client(), calls
+
+
+def test_no_cache_request_bypasses_the_response_cache(counting):
+    client, calls = counting
+
+    def get(headers=None):
+        r = client.get("/count", headers=headers or {})
+        assert r.status_code == 200
+        return r.get_json()["calls"]
+
+    assert get() == 1 and get() == 1 and len(calls) == 1  # the second GET is a replay
+    assert get({"Cache-Control": "no-cache"}) == 2
+    assert get() == 2  # the fresh response replaced the stored one
+    assert get({"Cache-Control": "max-age=0, no-cache"}) == 3
+    assert get({"Cache-Control": "No-Cache"}) == 4
+    assert get({"Pragma": "no-cache"}) == 5
+    assert get({"Cache-Control": "max-age=60"}) == 5
+    assert get({"Cache-Control": "max-age=60", "Pragma": "no-cache"}) == 5  # Cache-Control wins
+    assert get({"Cache-Control": "no-store"}) == 5
+    assert len(calls) == 5
+    head = client.head("/count", headers={"Cache-Control": "no-cache"})
+    assert head.status_code == 200 and head.data == b"" and len(calls) == 6
+    assert get() == 5  # a HEAD is never stored
+
+
+def test_no_cache_conditional_get_is_answered_from_a_fresh_render(counting):
+    client, calls = counting
+    etag = client.get("/count").headers["ETag"]
+    assert client.get("/count", headers={"If-None-Match": etag}).status_code == 304
+    assert len(calls) == 1  # the stored ETag answered
+    r = client.get("/count", headers={"If-None-Match": etag, "Cache-Control": "no-cache"})
+    assert len(calls) == 2  # the app rendered it; its fresh ETag is the same, so: 304
+    assert r.status_code == 304 and r.data == b"" and r.headers["ETag"] == etag
+    r = client.get("/count", headers={"If-None-Match": '"other"', "Pragma": "no-cache"})
+    assert len(calls) == 3 and r.status_code == 200 and r.get_json() == {"calls": 3}
+
+
+@pytest.mark.parametrize(
+    ("headers", "bypass"),
+    [
+        ({}, False),
+        ({"HTTP_CACHE_CONTROL": "no-cache"}, True),
+        ({"HTTP_CACHE_CONTROL": " max-age=0 ,NO-CACHE"}, True),
+        ({"HTTP_CACHE_CONTROL": 'no-cache="Set-Cookie"'}, True),
+        ({"HTTP_CACHE_CONTROL": "max-age=0"}, False),
+        ({"HTTP_CACHE_CONTROL": "no-store, no-transform"}, False),
+        ({"HTTP_PRAGMA": "no-cache"}, True),
+        ({"HTTP_PRAGMA": "no-cache", "HTTP_CACHE_CONTROL": "max-age=60"}, False),
+        ({"HTTP_PRAGMA": "nocache"}, False),
+    ],
+)
+def test_wants_revalidation(headers, bypass):
+    assert wants_revalidation(headers) is bypass
 
 
 def test_lru_bounds():

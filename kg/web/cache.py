@@ -4,6 +4,11 @@ The knowledge graph is immutable while the process serves it, so a successful GE
 (path, query string, Accept, Host): the bytes and headers are kept and replayed without entering Flask, and
 conditional GETs (If-None-Match) are answered 304 from the stored ETag. One cache belongs to one app, which
 serves one dataset version, so the version is part of every key implicitly (and of every ETag explicitly).
+
+A request with `Cache-Control: no-cache` (or, without Cache-Control, `Pragma: no-cache`) asks that no stored
+response be used without validation on the origin (RFC 9111 §5.2.1.4, §5.4): it is never answered from the
+cache, nor with a 304 from a stored ETag; the app renders it afresh (If-None-Match is then compared with the
+fresh ETag) and the fresh response replaces the stored one. Benchmarks rely on this to make every request run.
 """
 
 from __future__ import annotations
@@ -25,6 +30,21 @@ class Entry:
     headers: list[tuple[str, str]]
     body: bytes
     etag: str | None
+
+
+def wants_revalidation(environ: dict) -> bool:
+    """True if the request forbids answering it from the cache: `Cache-Control: no-cache`, or `Pragma:
+    no-cache` when the request has no Cache-Control (RFC 9111 §5.2.1.4, §5.4)."""
+    cache_control = environ.get("HTTP_CACHE_CONTROL")
+    if cache_control is not None:
+        return has_directive(cache_control, "no-cache")
+    return has_directive(environ.get("HTTP_PRAGMA", ""), "no-cache")
+
+
+def has_directive(value: str, name: str) -> bool:
+    """Whether the comma-separated header *value* has the directive *name* (case-insensitive; with or
+    without an argument)."""
+    return any(part.split("=", 1)[0].strip().lower() == name for part in value.split(","))
 
 
 def etag_matches(if_none_match: str, etag: str) -> bool:
@@ -79,7 +99,8 @@ StartResponse = Callable[..., Any]
 
 
 class ResponseCache:
-    """WSGI middleware: replay cached 200 responses to GET/HEAD, answer If-None-Match with 304."""
+    """WSGI middleware: replay cached 200 responses to GET/HEAD, answer If-None-Match with 304; a request
+    with `Cache-Control: no-cache` always reaches the app (and refreshes the stored response)."""
 
     def __init__(self, app: Callable, max_entries: int = 2048, max_bytes: int = 64 * 1024 * 1024) -> None:
         self.app = app
@@ -95,7 +116,7 @@ class ResponseCache:
             environ.get("HTTP_ACCEPT", ""),
             environ.get("HTTP_HOST", ""),
         )
-        entry = self.store.get(key)
+        entry = None if wants_revalidation(environ) else self.store.get(key)
         if entry is None:
             entry, cacheable = self._render(environ)
             if cacheable and method == "GET":
