@@ -175,6 +175,7 @@ class Pool:
     ) -> None:
         self._handler = handler
         self._limits = {"max_memory": max_memory, "keep_paths": keep_paths, "connect": connect}
+        self.spawned = 0  # children forked so far (in this process): for benchmarks and tests
         self._start()
 
     def _start(self) -> None:
@@ -242,6 +243,7 @@ class Pool:
         worker = _Worker(pid, _pidfd_open(pid), requests_w, answers_r)
         with self._lock:
             self._live[pid] = worker
+            self.spawned += 1
         return worker
 
     def _discard(self, worker: _Worker, *, kill: bool) -> None:

@@ -82,6 +82,7 @@ def test_one_child_serves_call_after_call(pool):
     assert int(first) != os.getpid()
     assert [call(pool, "pid") for _ in range(5)] == [first] * 5
     assert pool.children() == [int(first)]
+    assert pool.spawned == 1
 
 
 def test_concurrent_calls_get_their_own_children_which_are_then_reused(pool):
