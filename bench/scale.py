@@ -1,7 +1,7 @@
 """Scale: OWL-RL closure (owlrl vs kg.rules) and SHACL validation of synthetic data, 10³–10⁶ triples.
 
     .venv/bin/python bench/scale.py [--max-size 1000000] [--runs 3] [--owlrl-max 100000]
-                                    [--validate-max 100000] [--seed 0]
+                                    [--validate-max 100000] [--compiled-max 1000000] [--seed 0]
 
 For each size, synthetic data (kg.synth, N-Triples) is written to a temporary directory; each measurement then
 runs in a fresh interpreter (so peak memory is its own): parse the data with rdflib, then time
@@ -10,15 +10,20 @@ runs in a fresh interpreter (so peak memory is its own): parse the data with rdf
   `kg.rules.infer` gives the identical set of triples and messages;
 * ``fast``: `kg.rules.infer` (inferred triples as an rdflib graph, what the build needs) and, apart,
   `kg.rules.inferred_triples` (the closure alone, as a list of triples, e.g. to bulk-load elsewhere);
-* ``validate``: `kg.validate.validate` (pyshacl, inference "none") on data ∪ closure, as the build runs it.
+* ``validate``: `kg.validate.validate` with pyshacl (inference "none") on data ∪ closure, as the build
+  runs it;
+* ``validate-c``: the same with the compiled validator (`kg.shacl_compiled`), and where pyshacl ran too,
+  whether the two reports are equal (``same-v``).
 
 Times are wall-clock seconds, medians of ``--runs`` runs (owlrl and validation above 10⁴ triples: one run,
 marked ¹), with the CPU seconds of the measuring process in brackets (on a busy machine they differ; the ratio
 owlrl/fast is of CPU seconds).
 Memory is the peak resident set (MB) of the measuring process, and in brackets its growth over the peak after
-parsing: for ``fast`` with the inferred graph built, for ``core`` the closure alone (measured first).
-Sizes above ``--owlrl-max`` / ``--validate-max`` skip owlrl / validation (owlrl takes about 0.4 ms of CPU per
-triple, pyshacl about 0.15 ms). The defaults take about seven minutes on 2 busy cores.
+parsing: for ``fast`` with the inferred graph built, for ``core`` the closure alone (measured first); for the
+validators over the peak once the data is parsed and its closure inferred.
+Sizes above ``--owlrl-max`` / ``--validate-max`` / ``--compiled-max`` skip owlrl / pyshacl / the compiled
+validator (owlrl takes about 0.4 ms of CPU per triple, pyshacl about 0.15 ms, the compiled validator about
+0.01 ms). The defaults take about nine minutes on 2 busy cores.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ ONE_RUN_ABOVE = 10_000
 COLUMNS = (
     ("size", 9), ("triples", 9), ("inferred", 9), ("parse s", 8), ("owlrl s (cpu)", 18), ("fast s (cpu)", 14),
     ("core s", 7), ("ratio", 6), ("owlrl MB", 12), ("fast MB", 12), ("core MB", 12), ("validate s (cpu)", 18),
-    ("same", 5),
+    ("same", 5), ("validate MB", 12), ("validate-c s (cpu)", 18), ("validate-c MB", 13), ("same-v", 6),
 )  # fmt: skip
 HEADER = " ".join(f"{name:>{width}}" for name, width in COLUMNS)
 
@@ -52,6 +57,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per median (default 3)")
     parser.add_argument("--owlrl-max", type=int, default=100_000, help="largest size owlrl runs on")
     parser.add_argument("--validate-max", type=int, default=100_000, help="largest size pyshacl runs on")
+    parser.add_argument(
+        "--compiled-max", type=int, default=1_000_000, help="largest size the compiled validator runs on"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--child", nargs=3, metavar=("TASK", "FILE", "RUNS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -71,7 +79,10 @@ def main() -> None:
             fast = child("fast", path, args.runs)
             owlrl = child("owlrl", path, one_above(size, args.runs)) if size <= args.owlrl_max else None
             check = child("validate", path, one_above(size, args.runs)) if size <= args.validate_max else None
-            print(row(size, fast, owlrl, check), flush=True)
+            compiled = (
+                child("compiled", path, one_above(size, args.runs)) if size <= args.compiled_max else None
+            )
+            print(row(size, fast, owlrl, check, compiled), flush=True)
 
 
 def one_above(size: int, runs: int) -> int:
@@ -86,7 +97,7 @@ def child(task: str, path: Path, runs: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def row(size: int, fast: dict, owlrl: dict | None, check: dict | None) -> str:
+def row(size: int, fast: dict, owlrl: dict | None, check: dict | None, compiled: dict | None) -> str:
     def seconds(result: dict | None, key: str = "seconds") -> str:
         if result is None:
             return "—"
@@ -111,6 +122,12 @@ def row(size: int, fast: dict, owlrl: dict | None, check: dict | None) -> str:
         memory(fast, "core_mb"),
         seconds(check),
         "—" if owlrl is None else ("yes" if owlrl["identical"] else "NO"),
+        memory(check),
+        seconds(compiled),
+        memory(compiled),
+        "—"
+        if check is None or compiled is None
+        else ("yes" if check["report"] == compiled["report"] else "NO"),
     ]
     return " ".join(f"{cell:>{width}}" for cell, (_, width) in zip(cells, COLUMNS, strict=True))
 
@@ -197,22 +214,37 @@ def _owlrl(path: Path, runs: int) -> dict:
     }
 
 
-def _validate(path: Path, runs: int) -> dict:
+def _validate(path: Path, runs: int, engine: str = "pyshacl") -> dict:
+    import hashlib
+
     data, ontology, _ = _load(path)
     from kg import rules, validate
     from kg.load import load_files
 
     shapes = load_files([ROOT / "ontology" / "shapes.ttl"])
     inferred = rules.infer(data, ontology, fallback=False).inferred
+    loaded = _peak_mb()
     seconds, cpu, report = _median(
-        lambda: validate.validate([data, inferred], shapes, ontology, labels=data), runs
+        lambda: validate.validate([data, inferred], shapes, ontology, labels=data, engine=engine), runs
     )
     if not report.conforms:
         raise SystemExit(f"synthetic data does not conform:\n{report.text()[:2000]}")
-    return {"seconds": seconds, "cpu": cpu, "runs": runs}
+    digest = hashlib.sha256(json.dumps(report.as_dict(), sort_keys=True).encode()).hexdigest()
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "runs": runs,
+        "loaded_mb": loaded,
+        "peak_mb": _peak_mb(),
+        "report": digest,
+    }
 
 
-CHILDREN = {"fast": _fast, "owlrl": _owlrl, "validate": _validate}
+def _compiled(path: Path, runs: int) -> dict:
+    return _validate(path, runs, engine="compiled")
+
+
+CHILDREN = {"fast": _fast, "owlrl": _owlrl, "validate": _validate, "compiled": _compiled}
 
 if __name__ == "__main__":
     main()

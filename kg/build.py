@@ -162,7 +162,7 @@ def _parse(inputs: _Inputs, *names: str) -> Graph:
 
 
 def _compute(inputs: _Inputs, say: Progress) -> tuple[Graph, Graph, Graph, Report]:
-    from kg import rules, validate  # imported here: they import owlrl and pyshacl
+    from kg import rules, validate  # imported here: they may import owlrl and pyshacl
 
     say(f"parsing {len(inputs.data) + 2} files")
     data = _parse(inputs, *inputs.data)
@@ -172,8 +172,7 @@ def _compute(inputs: _Inputs, say: Progress) -> tuple[Graph, Graph, Graph, Repor
     closure = rules.infer(data, ontology)  # owlrl's exact result, compiled; falls back to owlrl itself
     bind_prefixes(closure.inferred)
     say("validating (SHACL)")
-    labels = data + closure.inferred + ontology
-    report = validate.validate([data, closure.inferred], shapes, ontology, labels=labels)
+    report = validate.validate([data, closure.inferred], shapes, ontology)  # labels: data ∪ inferred ∪ ontology
     report = report.with_results(validate.inconsistency_results(closure.inconsistencies))
     return data, ontology, closure.inferred, report
 
