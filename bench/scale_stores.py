@@ -10,9 +10,9 @@ its example parameters:
 - oxigraph: `kg.sparql.execute` on the Oxigraph store (a long-lived sandboxed child, Oxigraph's engine);
 - oxigraph alone: the same, in a fresh process that opened only the loaded Oxigraph store (as a deployment
   with `--store oxigraph` runs: no rdflib copy of the graph in memory);
-- bare: pyoxigraph's `Store.query` on the same store with the same query text and parameters, in process,
-  every solution read and each of its values taken (as any user of the result must; no sandbox, no
-  conversion to rdflib terms).
+- bare: pyoxigraph's `Store.query` on the same store with the same query text and parameters, in the
+  'alone' process, timed alternately with it: every solution read and each of its values taken (as any user
+  of the result must; no sandbox, no conversion to rdflib terms).
 
 Each size also prints the warm start of each store (a fresh interpreter opening the built KG: the memory store
 unpickles the build cache, the Oxigraph store opens its directory) and that process's peak memory.
@@ -31,7 +31,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -56,6 +58,20 @@ def p50(run, budget: float, least: int = 3, most: int = 50) -> float:
         times.append(took)
         spent += took
     return statistics.median(times)
+
+
+def paired_p50s(first, second, budget: float, least: int = 3, most: int = 50) -> tuple[float, float]:
+    """p50 of each of two runs timed alternately (first, second, first, ...): the same machine conditions."""
+    times: tuple[list[float], list[float]] = ([], [])
+    spent = 0.0
+    while len(times[0]) < least or (spent < 2 * budget and len(times[0]) < most):
+        for run, out in ((first, times[0]), (second, times[1])):
+            start = time.perf_counter()
+            run()
+            took = time.perf_counter() - start
+            out.append(took)
+            spent += took
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def bare_runner(store, stored, bindings):
@@ -125,16 +141,18 @@ print(json.dumps(alone({budget}, {timeout})))
 """
 
 
-def alone(budget: float, timeout: float) -> dict[str, float]:
-    """p50 per stored query on the Oxigraph store opened alone (settings from the environment)."""
+def alone(budget: float, timeout: float) -> dict[str, Any]:
+    """Per stored query, p50 on the Oxigraph store opened alone (settings from the environment) and p50 of
+    bare pyoxigraph on the same store, timed alternately."""
     from kg.store import open_kg
 
     settings = Settings.from_env()
     ox_kg = open_kg(settings)  # the store is loaded: no build, no rdflib graph
-    out = {}
+    out: dict[str, Any] = {}
     for name, stored in load_catalogue(settings.queries_dir, settings.root).items():
         bindings = bind(stored, {p.name: p.example for p in stored.params if p.example})
-        out[name] = p50(lambda: execute(ox_kg, stored.prepared, bindings=bindings, timeout=timeout), budget)  # noqa: B023
+        seam = partial(execute, ox_kg, stored.prepared, bindings=bindings, timeout=timeout)
+        out[name] = paired_p50s(seam, bare_runner(ox_kg.union.store, stored, bindings), budget)
     out["children forked"] = ox_kg.union.store.query_pool.spawned
     return out
 
@@ -182,13 +200,12 @@ def bench(label: str, settings: Settings, budget: float, timeout: float) -> None
             rows, memory = None, float("nan")
             print(f"(memory: {name}: {exc})")
         oxigraph = p50(on(ox_kg), budget)
-        bare = p50(bare_runner(ox_kg.union.store, stored, bindings), budget)
         size = (
             len(rows.rows)
             if rows is not None and rows.kind == "SELECT"
             else (len(rows.graph) if rows is not None and rows.graph is not None else 1)
         )
-        solo = alone_times[name]
+        solo, bare = alone_times[name]
         ratios.append(solo / bare)
         if bare >= 0.010:
             heavy.append(solo / bare)
