@@ -101,14 +101,16 @@ def bare_runner(store, stored, bindings):
 
 
 WARM = """
-import json, resource, sys, time
+import json, sys, time
 start = time.perf_counter()
 sys.path.insert(0, {root!r})
 from kg.config import Settings
 from kg.store import open_kg
 kg = open_kg(Settings.from_env())
 took = time.perf_counter() - start
-print(json.dumps([took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024]))
+# VmHWM, not ru_maxrss: the latter survives fork and exec, so it would report this bench's own peak
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps([took, peak * 1024]))
 """
 
 
