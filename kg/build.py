@@ -172,7 +172,7 @@ def _compute(inputs: _Inputs, say: Progress) -> tuple[Graph, Graph, Graph, Repor
     closure = rules.infer(data, ontology)  # owlrl's exact result, compiled; falls back to owlrl itself
     bind_prefixes(closure.inferred)
     say("validating (SHACL)")
-    report = validate.validate([data, closure.inferred], shapes, ontology)  # labels: data ∪ inferred ∪ ontology
+    report = validate.validate([data, closure.inferred], shapes, ontology)  # labels from all three
     report = report.with_results(validate.inconsistency_results(closure.inconsistencies))
     return data, ontology, closure.inferred, report
 

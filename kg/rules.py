@@ -136,7 +136,7 @@ def infer(data: Graph, ontology: Graph, *, fallback: bool = True) -> Closure:
 
         return reason.infer(data, ontology)
     inferred = Graph(bind_namespaces="none")
-    with _gc_paused():
+    with gc_paused():
         inferred.addN((s, p, o, inferred) for s, p, o in kept)
     return Closure(inferred, messages)
 
@@ -151,7 +151,7 @@ def inferred_triples(triples: Iterable[Triple]) -> tuple[list[Triple], tuple[str
 def closure(triples: Iterable[Triple]) -> tuple[set[Triple], tuple[str, ...]]:
     """Every triple the rules derive from *triples* that is not among them (trivia included, `keep` not
     applied), and the sorted inconsistency messages. Raises `UnsupportedAxioms`."""
-    with _gc_paused():
+    with gc_paused():
         by_predicate = _group(triples)
         rules = compile_rules(by_predicate)
         messages = literal_errors(t for ts in by_predicate.values() for t in ts)
@@ -284,7 +284,7 @@ def literal_errors(triples: Iterable[Triple]) -> tuple[str, ...]:
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """No cyclic garbage collection inside: millions of new tuples (which make no cycles) would otherwise
     trigger many full collections, each slower as the heap grows (a third of the time at 10⁶ triples)."""
     collecting = gc.isenabled()

@@ -48,8 +48,8 @@ from rdflib.term import Node, Variable
 
 from kg.labels import explicit_label, label
 from kg.results import compact_iri
-from kg.rules import _gc_paused
-from kg.validate import Report, ValidationResult, _id, _local, _sorted
+from kg.rules import gc_paused
+from kg.validate import Report, ValidationResult, local_name, node_id, sorted_results
 
 __all__ = ["Compiled", "Unsupported", "compile_or_raise", "compile_shapes"]
 
@@ -70,7 +70,7 @@ def compile_shapes(shapes: Graph) -> Compiled | None:
 
 def compile_or_raise(shapes: Graph) -> Compiled:
     """The compiled form of *shapes*; raises `Unsupported`, saying which feature, otherwise."""
-    with _gc_paused():  # rdflib's SPARQL parser makes many objects: each GC pass scans the data
+    with gc_paused():  # rdflib's SPARQL parser makes many objects: each GC pass scans the data
         return _compile(shapes)
 
 
@@ -151,7 +151,7 @@ class Compiled:
         """The report pyshacl gives for *data* (one graph or several, read and never modified) with the
         *ontology*'s schema mixed in; labels come from *labels* (default: the data and the ontology).
         Raises `Unsupported` for an ontology whose mixing-in is not reproduced."""
-        with _gc_paused():  # millions of small objects, no cycles
+        with gc_paused():  # millions of small objects, no cycles
             return self._validate([data] if isinstance(data, Graph) else list(data), ontology, labels)
 
     def _validate(self, graphs: list[Graph], ontology: Graph | None, labels: Graph | None) -> Report:
@@ -163,7 +163,8 @@ class Compiled:
             hits.extend(found)
         if labels is None:
             labels = _Union([*graphs, ontology] if ontology is not None else graphs)
-        return Report(conforms, _sorted(_result(h, labels, self.inverse_paths) for h in _flatten(hits)))
+        results = (_result(h, labels, self.inverse_paths) for h in _flatten(hits))
+        return Report(conforms, sorted_results(results))
 
 
 # --- constraints: each `check` gives (conforms, results) for one focus node and its value nodes, as pyshacl's
@@ -585,13 +586,13 @@ def _flatten(hits: Iterable[_Hit]) -> Iterator[_Hit]:
 
 def _result(hit: _Hit, labels: Graph, inverse_paths: dict[Node, URIRef]) -> ValidationResult:
     return ValidationResult(
-        focus=_id(hit.focus),
+        focus=node_id(hit.focus),
         focus_label=label(labels, hit.focus),
         path=str(hit.path) if isinstance(hit.path, URIRef) else "",
         path_label=_path_label(hit.path, labels, inverse_paths),
         message=hit.message,
-        severity=_local(hit.severity) or "Violation",
-        shape=_id(hit.shape),
+        severity=local_name(hit.severity) or "Violation",
+        shape=node_id(hit.shape),
     )
 
 

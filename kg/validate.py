@@ -55,7 +55,7 @@ class Report:
         """A report that also holds the *extra* results (which are violations: it no longer conforms if
         any)."""
         extra = tuple(extra)
-        return Report(self.conforms and not extra, _sorted(self.results + extra))
+        return Report(self.conforms and not extra, sorted_results(self.results + extra))
 
     def as_dict(self) -> dict[str, Any]:
         return {"conforms": self.conforms, "results": [r.as_dict() for r in self.results]}
@@ -117,7 +117,8 @@ def _pyshacl(graphs: list[Graph], shapes: Graph, ontology: Graph | None, labels:
     )
     if labels is None and (None, RDF.type, SH.ValidationResult) in results_graph:
         labels = work + ontology if ontology is not None else work
-    return Report(bool(conforms), _sorted(_results(results_graph, labels if labels is not None else work)))
+    results = _results(results_graph, labels if labels is not None else work)
+    return Report(bool(conforms), sorted_results(results))
 
 
 class _PreparingGraph(Graph):
@@ -152,13 +153,13 @@ def _results(results: Graph, labels: Graph) -> list[ValidationResult]:
         messages = sorted(str(m) for m in results.objects(node, SH.resultMessage))
         out.append(
             ValidationResult(
-                focus=_id(focus),
+                focus=node_id(focus),
                 focus_label=label(labels, focus) if focus is not None else "",
-                path=_id(path) if isinstance(path, URIRef) else "",
+                path=node_id(path) if isinstance(path, URIRef) else "",
                 path_label=_path_label(results, path, labels),
-                message="; ".join(messages) or _local(results.value(node, SH.sourceConstraintComponent)),
-                severity=_local(severity) or "Violation",
-                shape=_id(results.value(node, SH.sourceShape)),
+                message="; ".join(messages) or local_name(results.value(node, SH.sourceConstraintComponent)),
+                severity=local_name(severity) or "Violation",
+                shape=node_id(results.value(node, SH.sourceShape)),
             )
         )
     return out
@@ -175,7 +176,7 @@ def _path_label(results: Graph, path: Node | None, labels: Graph) -> str:
     return "(complex path)"
 
 
-def _id(node: Node | None) -> str:
+def node_id(node: Node | None) -> str:
     if node is None:
         return ""
     if isinstance(node, BNode):
@@ -183,11 +184,11 @@ def _id(node: Node | None) -> str:
     return str(node) if not isinstance(node, Literal) else node.n3()
 
 
-def _local(node: Node | None) -> str:
+def local_name(node: Node | None) -> str:
     return "" if node is None else str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _sorted(results: Iterable[ValidationResult]) -> tuple[ValidationResult, ...]:
+def sorted_results(results: Iterable[ValidationResult]) -> tuple[ValidationResult, ...]:
     """By label, property, message and node; the rest of each result breaks ties, so that the order never
     depends on the order the engine found them in."""
     return tuple(
