@@ -87,7 +87,13 @@ def test_one_child_serves_call_after_call(pool):
 
 def test_concurrent_calls_get_their_own_children_which_are_then_reused(pool):
     answers: list[str] = []
-    threads = [threading.Thread(target=lambda: answers.append(call(pool, "sleep 0.5"))) for _ in range(3)]
+    together = threading.Barrier(3)  # the three calls start at once: each finds no idle child
+
+    def one() -> None:
+        together.wait()
+        answers.append(call(pool, "sleep 1"))
+
+    threads = [threading.Thread(target=one) for _ in range(3)]
     for t in threads:
         t.start()
     for t in threads:
