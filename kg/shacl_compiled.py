@@ -46,10 +46,10 @@ from rdflib import OWL, RDF, RDFS, SH, XSD, BNode, Graph, Literal, URIRef
 from rdflib.paths import Path
 from rdflib.term import Node, Variable
 
-from kg.labels import explicit_label, label
+from kg.labels import label
 from kg.results import compact_iri
 from kg.rules import gc_paused
-from kg.validate import Report, ValidationResult, local_name, node_id, sorted_results
+from kg.validate import Report, ValidationResult, local_name, node_id, path_label, sorted_results
 
 __all__ = ["Compiled", "Unsupported", "compile_or_raise", "compile_shapes"]
 
@@ -589,22 +589,11 @@ def _result(hit: _Hit, labels: Graph, inverse_paths: dict[Node, URIRef]) -> Vali
         focus=node_id(hit.focus),
         focus_label=label(labels, hit.focus),
         path=str(hit.path) if isinstance(hit.path, URIRef) else "",
-        path_label=_path_label(hit.path, labels, inverse_paths),
+        path_label=path_label(hit.path, labels, inverse_paths.get),
         message=hit.message,
         severity=local_name(hit.severity) or "Violation",
         shape=node_id(hit.shape),
     )
-
-
-def _path_label(path: Node | None, labels: Graph, inverse_paths: dict[Node, URIRef]) -> str:
-    """As `kg.validate` labels pyshacl's sh:resultPath: an IRI's label, ``^`` and it for an inverse path."""
-    if path is None:
-        return ""
-    if isinstance(path, URIRef):
-        return explicit_label(labels, path) or compact_iri(str(path))
-    if path in inverse_paths:
-        return "^" + _path_label(inverse_paths[path], labels, inverse_paths)
-    return "(complex path)"
 
 
 def _sparql_message(own: frozenset[Node], extra: frozenset[Node], bound: tuple) -> str:

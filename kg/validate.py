@@ -8,7 +8,7 @@ on, when it can run the shapes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,7 +156,7 @@ def _results(results: Graph, labels: Graph) -> list[ValidationResult]:
                 focus=node_id(focus),
                 focus_label=label(labels, focus) if focus is not None else "",
                 path=node_id(path) if isinstance(path, URIRef) else "",
-                path_label=_path_label(results, path, labels),
+                path_label=path_label(path, labels, lambda node: results.value(node, SH.inversePath)),
                 message="; ".join(messages) or local_name(results.value(node, SH.sourceConstraintComponent)),
                 severity=local_name(severity) or "Violation",
                 shape=node_id(results.value(node, SH.sourceShape)),
@@ -165,14 +165,16 @@ def _results(results: Graph, labels: Graph) -> list[ValidationResult]:
     return out
 
 
-def _path_label(results: Graph, path: Node | None, labels: Graph) -> str:
+def path_label(path: Node | None, labels: Graph, inverse_of: Callable[[Node], Node | None]) -> str:
+    """A result path as the report shows it: an IRI's label, ``^`` and it for an inverse path (*inverse_of*
+    gives the IRI an inverse-path node stands for, or None), else "(complex path)"."""
     if path is None:
         return ""
     if isinstance(path, URIRef):
         return explicit_label(labels, path) or compact_iri(str(path))
-    inverse = results.value(path, SH.inversePath)
+    inverse = inverse_of(path)
     if inverse is not None:
-        return "^" + _path_label(results, inverse, labels)
+        return "^" + path_label(inverse, labels, inverse_of)
     return "(complex path)"
 
 
