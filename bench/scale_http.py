@@ -54,7 +54,7 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.web_throughput import server  # noqa: E402
+from bench.web_throughput import server, wrk_failures  # noqa: E402
 from kg import formats, synth  # noqa: E402
 from kg.config import Settings  # noqa: E402
 from kg.processes import free_port  # noqa: E402
@@ -156,13 +156,9 @@ def wrk_round(url: str, seconds: float, connections: int, threads: int, timeout:
     elapsed = time.monotonic() - started
     done = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m|h)", out)
     total, window = int(done.group(1)), _seconds(done.group(2), done.group(3))
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    failed = int(bad.group(1)) if bad else 0
-    timeouts = int(errors.group(4)) if errors else 0
-    if errors:
-        failed += sum(int(n) for n in errors.groups()[:3])
-    ok = total - (int(bad.group(1)) if bad else 0)
+    bad, (connect, read, write, timeouts) = wrk_failures(out)
+    failed = bad + connect + read + write
+    ok = total - bad
     p50 = re.search(r"^\s*50%\s+([\d.]+)(us|ms|s|m|h)\s*$", out, re.MULTILINE)
     latency = _seconds(p50.group(1), p50.group(2)) if p50 and ok else None
     return Round(ok / window if window else 0.0, latency, ok, timeouts, failed, elapsed)

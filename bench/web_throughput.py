@@ -90,12 +90,16 @@ def wrk_rps(url: str, seconds: float, connections: int, threads: int) -> tuple[f
         capture_output=True, text=True, timeout=seconds + 30, check=True,
     ).stdout  # fmt: skip
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    bad, errors = wrk_failures(out)
+    return rps, bad + sum(errors)
+
+
+def wrk_failures(out: str) -> tuple[int, tuple[int, int, int, int]]:
+    """From a wrk report: non-2xx/3xx responses, and socket errors (connect, read, write, timeout)."""
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    failures = int(bad.group(1)) if bad else 0
-    if errors:
-        failures += sum(int(n) for n in errors.groups())
-    return rps, failures
+    counts = tuple(int(n) for n in errors.groups()) if errors else (0, 0, 0, 0)
+    return (int(bad.group(1)) if bad else 0), counts  # type: ignore[return-value]
 
 
 def _client(args: tuple[str, int, str, float]) -> tuple[int, int]:
