@@ -115,6 +115,27 @@ def synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def import_oews(args: argparse.Namespace) -> int:
+    from kg.importers.oews import import_oews as run
+    from kg.importers.oews import selection_for
+
+    try:
+        selection, occupations = selection_for(args.areas, args.industries, args.occupations)
+    except ValueError as exc:
+        raise CliError(str(exc), USAGE) from None
+    say = _progress() or (lambda message: None)
+    try:
+        summary = run(args.source, args.output, selection, occupations, progress=say)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    print(
+        f"imported OEWS {summary.release}: {summary.cells} cells, {summary.triples} triples "
+        f"into {args.output}",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def serve(args: argparse.Namespace) -> int:
     try:
         from kg.web.server import serve as serve_web
