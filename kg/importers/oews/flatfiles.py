@@ -11,6 +11,7 @@ from typing import Any
 
 from kg.importers.oews.sources import (
     DATATYPES,
+    NUMBER,
     SERIES,
     Area,
     Cell,
@@ -134,6 +135,8 @@ class FlatFiles:
                 raise OewsError(f"{where}: series {series} is listed twice (duplicate series)")
             if series[-2:] not in DATATYPES:
                 raise OewsError(f"{where}: datatype {series[-2:]} of {series} is not one of 01–17")
+            if value != "-" and not NUMBER.match(value):
+                raise OewsError(f"{where}: value {value!r} of datatype {series[-2:]} is not a number or '-'")
             rows[series[-2:]] = (value, split_codes(notes))
         if key:
             yield from self._finish(key, rows, first, selection)
