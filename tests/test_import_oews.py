@@ -365,3 +365,10 @@ def test_shipped_files_match_their_manifest():
     for line in lines:
         sha, name = line.split("  ")
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == sha, name
+
+
+def test_the_valid_oews_fixture_conforms(tmp_path):
+    """The pattern every tests/data/broken-oews-*.ttl breaks once (tests/test_shapes.py checks those)."""
+    files = (FIXTURES / "valid-oews-minimal.ttl",)
+    report = validate_files(Settings.from_env(root=REPO, data_files=files, cache_dir=tmp_path))
+    assert report.conforms and report.results == ()
