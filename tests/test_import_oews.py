@@ -372,3 +372,73 @@ def test_the_valid_oews_fixture_conforms(tmp_path):
     files = (FIXTURES / "valid-oews-minimal.ttl",)
     report = validate_files(Settings.from_env(root=REPO, data_files=files, cache_dir=tmp_path))
     assert report.conforms and report.results == ()
+
+
+# --- the stored queries over imported data (queries/oews-*.rq) ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def oews_kg(snapshot, tmp_path_factory):
+    from kg.build import build
+
+    out = tmp_path_factory.mktemp("oews-kg")
+    assert run(snapshot, *ALL_AREAS, "-o", out / "data") == 0
+    files = (REPO / "data" / "careers.ttl", out / "data" / MAIN, out / "data" / PROVENANCE)
+    return build(Settings.from_env(root=REPO, data_files=files, cache_dir=out / "cache"), use_cache=False)
+
+
+@pytest.fixture(scope="module")
+def ask(oews_kg):
+    from kg.queries import load_catalogue
+    from kg.queries import run as run_query
+    from kg.results import compact_iri
+
+    catalogue = load_catalogue(REPO / "queries", REPO)
+
+    def ask(name: str, *columns: str, **params: str) -> list[tuple]:
+        result = run_query(oews_kg, catalogue[name], params)
+        index = [result.vars.index(c) for c in columns]
+        cell = lambda t: None if t is None else compact_iri(str(t)) if isinstance(t, URIRef) else str(t)  # noqa: E731
+        return [tuple(cell(row[i]) for i in index) for row in result.rows]
+
+    return ask
+
+
+def test_highest_paid_in_a_state(ask):
+    columns = ("code", "medianAnnualWage", "atLeast", "employment", "source")
+    assert ask("oews-highest-paid-in-state", *columns, state="us-ca") == [
+        ("13-1074", "85710", None, None, "id:source-bls-oews-may-2025"),
+        ("29-2072", "61810", None, "18700", "id:source-bls-oews-may-2025"),
+        ("31-9092", "49660", None, "117060", "id:source-bls-oews-may-2025"),
+    ]
+    assert ask("oews-highest-paid-in-state", "code", "medianAnnualWage", "atLeast", state="us-al") == [
+        ("29-1022", None, "239200")
+    ]
+
+
+def test_an_occupations_wages_across_states(ask):
+    columns = ("state", "postal", "employment", "medianHourlyWage", "medianAnnualWage", "annualWageP90",
+               "locationQuotient", "date")  # fmt: skip
+    assert ask("oews-occupation-wages-by-state", *columns, occupation="soc2018-31-9092") == [
+        ("id:us-ca", "CA", "117060", "23.88", "49660", "77300", "1.22", "2025-05")
+    ]
+
+
+def test_occupations_most_concentrated_in_a_state(ask):
+    columns = ("code", "locationQuotient", "employment", "employmentPer1000Jobs")
+    assert ask("oews-state-concentration", *columns, state="us-ca") == [
+        ("31-9092", "1.22", "117060", "6.427"),
+        ("29-2072", "0.82", "18700", "1.026"),
+    ]
+
+
+def test_healthcare_occupations_by_median_wage(ask):
+    columns = ("code", "group", "medianAnnualWage", "atLeast", "medianHourlyWage")
+    assert ask("oews-healthcare-median-wages", *columns) == [  # the default area: the nation
+        ("31-9092", "id:soc2018-31-0000", "45690", None, "21.97")
+    ]
+    assert ask("oews-healthcare-median-wages", *columns, area="us-ca") == [
+        ("29-2072", "id:soc2018-29-0000", "61810", None, "29.71"),
+        ("31-9092", "id:soc2018-31-0000", "49660", None, "23.88"),
+    ]
+    assert ask("oews-healthcare-median-wages", "code", "atLeast", area="us-al") == [("29-1022", "239200")]
