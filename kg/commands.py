@@ -126,8 +126,8 @@ def import_oews(args: argparse.Namespace) -> int:
     say = _progress() or (lambda message: None)
     try:
         summary = run(args.source, args.output, selection, occupations, progress=say)
-    except OSError as exc:
-        raise CliError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    except OSError as exc:  # reading the source or writing the output
+        raise CliError(f"{exc.filename or args.output}: {exc.strerror or exc}") from None
     print(
         f"imported OEWS {summary.release}: {summary.cells} cells, {summary.triples} triples "
         f"into {args.output}",

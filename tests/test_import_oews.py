@@ -442,3 +442,10 @@ def test_healthcare_occupations_by_median_wage(ask):
         ("31-9092", "id:soc2018-31-0000", "49660", None, "23.88"),
     ]
     assert ask("oews-healthcare-median-wages", "code", "atLeast", area="us-al") == [("29-1022", "239200")]
+
+
+def test_an_unwritable_output_folder(snapshot, tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert run(snapshot, "-o", blocker / "out") == 1
+    assert capsys.readouterr().err.strip() == f"careers-kg: {blocker / 'out'}: Not a directory"
