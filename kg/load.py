@@ -50,7 +50,7 @@ def parse_bytes(data: bytes, name: str, graph: Graph | None = None) -> Graph:
     compressed = name.lower().endswith(".gz")  # e.g. data/oews-2025/oews-2025.nt.gz
     fmt = graph_format_for_path(name[:-3] if compressed else name)
     if fmt is None:
-        raise DataError(f"{name}: unsupported file type (use .ttl, .nt, .rdf or .jsonld, optionally .gz)")
+        raise DataError(f"{name}: unsupported file type (use .ttl, .nt, .rdf or .jsonld)")
     if compressed:
         try:
             data = gzip.decompress(data)

@@ -449,3 +449,13 @@ def test_an_unwritable_output_folder(snapshot, tmp_path, capsys):
     blocker.write_text("not a folder")
     assert run(snapshot, "-o", blocker / "out") == 1
     assert capsys.readouterr().err.strip() == f"careers-kg: {blocker / 'out'}: Not a directory"
+
+
+def test_the_loader_reads_gzipped_n_triples_and_names_a_damaged_one():
+    from kg.load import DataError, parse_bytes
+
+    text = '<https://example.org/a> <https://example.org/b> "c" .\n'
+    assert len(parse_bytes(gzip.compress(text.encode()), "data/x.nt.gz")) == 1
+    with pytest.raises(DataError) as caught:
+        parse_bytes(gzip.compress(text.encode())[:20], "data/x.nt.gz")
+    assert caught.value.message.startswith("data/x.nt.gz: the gzip file is damaged or truncated")
