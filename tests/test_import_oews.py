@@ -387,6 +387,27 @@ def oews_kg(snapshot, tmp_path_factory):
     return build(Settings.from_env(root=REPO, data_files=files, cache_dir=out / "cache"), use_cache=False)
 
 
+OEWS_QUERIES = ("oews-highest-paid-in-state", "oews-occupation-wages-by-state", "oews-state-concentration",
+                "oews-healthcare-median-wages")  # fmt: skip
+
+
+@pytest.mark.parametrize("name", OEWS_QUERIES)
+def test_the_oews_queries_answer_the_same_on_oxigraph(oews_kg, tmp_path, name):
+    from kg.queries import load_catalogue
+    from kg.queries import run as run_query
+    from kg.store import open_store
+
+    stored = load_catalogue(REPO / "queries", REPO)[name]
+    assert "oews" in stored.tags
+    settings = Settings.from_env(root=REPO, cache_dir=tmp_path / "cache", store=f"oxigraph:{tmp_path / 'ox'}")
+    ox_kg = open_store(settings, oews_kg)
+    params = {p.name: p.example for p in stored.params if p.example}
+    expected = run_query(oews_kg, stored, params)
+    assert expected.rows
+    answer = lambda result: sorted(tuple(str(t and t.toPython()) for t in row) for row in result.rows)  # noqa: E731
+    assert answer(run_query(ox_kg, stored, params)) == answer(expected)
+
+
 @pytest.fixture(scope="module")
 def ask(oews_kg):
     from kg.queries import load_catalogue
