@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WARM_TARGET, COLD_TARGET = 0.5, 3.0
 BUILD = (
-    "from kg.build import build; from kg.config import Settings; "
+    "from kg.pipeline.build import build; from kg.config import Settings; "
     "build(Settings.from_env(cache_dir={cache!r}), use_cache={use_cache})"
 )
 
@@ -53,9 +53,9 @@ def cache_formats(cache_dir: str, runs: int) -> list[tuple[str, float, int]]:
     sys.path.insert(0, str(ROOT))
     from rdflib import Dataset, Graph
 
-    from kg import cache
-    from kg.build import build
     from kg.config import Settings
+    from kg.pipeline import cache
+    from kg.pipeline.build import build
 
     kg = build(Settings.from_env(cache_dir=cache_dir))
     blob = next(Path(cache_dir).glob("kg-*.pickle")).read_bytes()

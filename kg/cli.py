@@ -56,12 +56,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _explain(exc: Exception) -> tuple[str, int]:
     """The sentence and exit status for any failure a command can meet (imported here: only errors need
     them)."""
-    from kg.build import ValidationFailed
     from kg.config import ConfigError
-    from kg.load import DataError
-    from kg.params import ParamError
-    from kg.queries import QueryLoadError, UnknownQueryError
-    from kg.sparql import QueryError
+    from kg.pipeline.build import ValidationFailed
+    from kg.pipeline.load import DataError
+    from kg.query.catalogue import QueryLoadError, UnknownQueryError
+    from kg.query.execute import QueryError
+    from kg.query.params import ParamError
 
     if isinstance(exc, CliError):
         return exc.message, exc.status

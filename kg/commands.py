@@ -13,7 +13,7 @@ from kg.config import Settings
 
 
 def validate(args: argparse.Namespace) -> int:
-    from kg.build import ValidationFailed, build
+    from kg.pipeline.build import ValidationFailed, build
 
     settings = _settings(args, files=args.files)
     try:
@@ -30,7 +30,7 @@ def validate(args: argparse.Namespace) -> int:
 
 
 def build(args: argparse.Namespace) -> int:
-    from kg.store import open_kg
+    from kg.stores.store import open_kg
 
     kg = open_kg(_settings(args), use_cache=not args.no_cache, progress=_progress())
     c = kg.triple_counts
@@ -39,7 +39,7 @@ def build(args: argparse.Namespace) -> int:
 
 
 def list_queries(args: argparse.Namespace) -> int:
-    from kg.queries import load_catalogue
+    from kg.query.catalogue import load_catalogue
 
     settings = _settings(args)
     catalogue = load_catalogue(settings.queries_dir, settings.root)
@@ -53,9 +53,9 @@ def list_queries(args: argparse.Namespace) -> int:
 
 
 def query(args: argparse.Namespace) -> int:
-    from kg.queries import bind, find_query
-    from kg.sparql import execute
-    from kg.store import open_kg as build_kg
+    from kg.query.catalogue import bind, find_query
+    from kg.query.execute import execute
+    from kg.stores.store import open_kg as build_kg
 
     settings = _settings(args)
     stored = find_query(settings.queries_dir, args.name, settings.root)
@@ -69,8 +69,8 @@ def query(args: argparse.Namespace) -> int:
 
 
 def sparql(args: argparse.Namespace) -> int:
-    from kg.sparql import execute, prepare
-    from kg.store import open_kg as build_kg
+    from kg.query.execute import execute, prepare
+    from kg.stores.store import open_kg as build_kg
 
     settings = _settings(args)
     prepared = prepare(_query_text(args.text))
@@ -81,11 +81,11 @@ def sparql(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    from kg import formats
-    from kg.store import open_kg as build_kg
+    from kg.query import formats
+    from kg.stores.store import open_kg as build_kg
 
     if getattr(args, "named_graphs", False):
-        from kg.store import nquads
+        from kg.stores.store import nquads
 
         kg = build_kg(_settings(args), progress=_progress())
         _write("".join(nquads(kg)).encode("utf-8"), args.output)
@@ -102,7 +102,7 @@ def export(args: argparse.Namespace) -> int:
 
 
 def synth(args: argparse.Namespace) -> int:
-    from kg import synth as generator
+    from kg.importers import synth as generator
 
     if args.professions < 1:
         raise CliError("--professions must be at least 1", USAGE)
@@ -141,7 +141,7 @@ def _named_graph(pair: str) -> tuple[str, Path]:
 def _settings(args: argparse.Namespace, files: list[Path] | None = None) -> Settings:
     settings = Settings.from_env()
     if getattr(args, "store", None):
-        from kg.store import parse_store
+        from kg.stores.store import parse_store
 
         parse_store(args.store)  # a ConfigError (exit status 2) before any work
         settings = settings.replace(store=args.store)
@@ -178,7 +178,7 @@ def _query_text(text: str) -> str:
 
 
 def _result_format(value: str | None, kind: str, output: Path | None) -> str:
-    from kg import formats
+    from kg.query import formats
 
     candidates = formats.result_formats_for(kind)
     if value:
@@ -198,8 +198,8 @@ def _result_format(value: str | None, kind: str, output: Path | None) -> str:
 
 
 def _emit_result(result: Any, fmt: str, kg: Any, output: Path | None, max_rows: int) -> int:
-    from kg.formats import serialize_result
-    from kg.labels import label
+    from kg.query.formats import serialize_result
+    from kg.rdf.labels import label
 
     _write(serialize_result(result, fmt, labels=lambda node: label(kg.union, node)), output)
     if result.truncated:

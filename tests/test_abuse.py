@@ -42,7 +42,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from kg.processes import free_port, stop_process
+from kg.stores.processes import free_port, stop_process
 
 pytestmark = pytest.mark.live
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.load import DataError, display_name, load_files
+from kg.pipeline.load import DataError, display_name, load_files
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

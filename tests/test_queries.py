@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from rdflib import XSD, Literal, URIRef
 
-from kg.build import build
 from kg.config import Settings
-from kg.queries import (
+from kg.pipeline.build import build
+from kg.query.catalogue import (
     ParamError,
     QueryLoadError,
     UnknownQueryError,
@@ -178,7 +178,7 @@ def test_find_query_parses_only_the_named_file(tmp_path):
     ],
 )
 def test_conversions(ptype, raw, term):
-    from kg.params import convert
+    from kg.query.params import convert
 
     value = convert(ptype, raw, "x")
     assert value == term
@@ -210,7 +210,7 @@ def test_conversions(ptype, raw, term):
     ],
 )  # fmt: skip
 def test_ill_typed_values_name_parameter_and_type(ptype, raw, expected):
-    from kg.params import EXPECTED, convert
+    from kg.query.params import EXPECTED, convert
 
     with pytest.raises(ParamError) as err:
         convert(ptype, raw, "x")

@@ -1,11 +1,12 @@
-"""kg.search: labels, alternative labels (acronyms), schema:name; ranked exact > prefix > word > contains."""
+"""kg.views.search: labels, alternative labels (acronyms), schema:name; ranked exact > prefix > word >
+contains."""
 
 from __future__ import annotations
 
 from rdflib import RDF, RDFS, SKOS, Graph, Literal
 
-from kg.namespaces import CKG, ID, SCHEMA
-from kg.search import SearchIndex, search
+from kg.rdf.namespaces import CKG, ID, SCHEMA
+from kg.views.search import SearchIndex, search
 
 
 def _graph() -> Graph:

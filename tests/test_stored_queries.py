@@ -9,8 +9,8 @@ import pytest
 from rdflib import RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg.queries import ParamError, bind, load_catalogue, load_query, run
-from kg.results import compact_iri
+from kg.query.catalogue import ParamError, bind, load_catalogue, load_query, run
+from kg.query.results import compact_iri
 
 REPO = Path(__file__).resolve().parent.parent
 QUERIES = REPO / "queries"

@@ -12,7 +12,7 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 from web_fixtures import HTML, web_client
 
-from kg.namespaces import CKG, ID, SCHEMA
+from kg.rdf.namespaces import CKG, ID, SCHEMA
 
 CMA_PATH = "/id/certified-medical-assistant"
 JSON = {"Accept": "application/json"}

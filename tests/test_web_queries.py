@@ -10,8 +10,8 @@ import pytest
 from rdflib import RDF, Graph
 from web_fixtures import HTML, web_client
 
-from kg import formats
-from kg.namespaces import ID, SCHEMA
+from kg.query import formats
+from kg.rdf.namespaces import ID, SCHEMA
 
 PAY = "/queries/median-pay"
 CMA = "profession=certified-medical-assistant"

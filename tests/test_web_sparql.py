@@ -9,7 +9,7 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 from web_fixtures import HTML, web_client
 
-from kg.namespaces import sparql_prologue
+from kg.rdf.namespaces import sparql_prologue
 
 SELECT = sparql_prologue() + "SELECT ?label WHERE { id:certified-medical-assistant skos:prefLabel ?label }"
 ASK = sparql_prologue() + "ASK { id:medical-coder a ckg:Profession }"

@@ -16,7 +16,7 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from kg.config import Settings
-from kg.sparql import QueryError
+from kg.query.execute import QueryError
 from kg.web.cache import ResponseCache
 from kg.web.links import href
 from kg.web.respond import error_response
@@ -36,7 +36,7 @@ CORS_HEADERS = "Accept, Content-Type, If-None-Match"
 def create_app(settings: Settings, kg: Any | None = None) -> Flask:
     """The web application over *kg* (built from *settings* when not given)."""
     if kg is None:
-        from kg.store import open_kg
+        from kg.stores.store import open_kg
 
         kg = open_kg(settings)
     app = Flask(__name__)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from kg import formats
+from kg.query import formats
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "iri": {

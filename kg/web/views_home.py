@@ -8,9 +8,9 @@ from flask import Blueprint, Response, abort, request
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, VOID
 
-from kg import formats
-from kg.describe import citation
-from kg.namespaces import BASE, CKG, ID, ONTOLOGY_IRI, SCHEMA, bind_prefixes
+from kg.query import formats
+from kg.rdf.namespaces import BASE, CKG, ID, ONTOLOGY_IRI, SCHEMA, bind_prefixes
+from kg.views.describe import citation
 from kg.web.cache import NO_CACHE_HEADER
 from kg.web.respond import page, send, send_json, single_args
 from kg.web.state import state

@@ -1,9 +1,11 @@
 """/sparql: the SPARQL 1.1 Protocol query operation (read-only), and a query page for browsers.
 
 GET ?query=, POST application/x-www-form-urlencoded, POST application/sparql-query; default-graph-uri and
-named-graph-uri choose among the graphs held locally (kg.sparql never fetches). Updates are refused with 403.
+named-graph-uri choose among the graphs held locally (kg.query.execute never fetches). Updates are refused
+with 403.
 Results by Accept: SELECT/ASK as JSON, XML, CSV, TSV; CONSTRUCT/DESCRIBE as Turtle, JSON-LD, N-Triples,
-RDF/XML; a browser gets an HTML table with labels and links. All execution goes through `kg.sparql.execute`.
+RDF/XML; a browser gets an HTML table with labels and links. All execution goes through
+`kg.query.execute.execute`.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, abort, request
 
-from kg import formats
-from kg.namespaces import sparql_prologue
-from kg.sparql import QueryResult, execute, query_kind
+from kg.query import formats
+from kg.query.execute import QueryResult, execute, query_kind
+from kg.rdf.namespaces import sparql_prologue
 from kg.web.respond import negotiate, page, send, wants_html
 from kg.web.state import state
 from kg.web.table import result_table

@@ -15,9 +15,9 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 from rdflib.term import Node
 
-from kg.describe import Citation, age_years, citation, format_number
-from kg.labels import label
-from kg.namespaces import CKG, ID
+from kg.rdf.labels import label
+from kg.rdf.namespaces import CKG, ID
+from kg.views.describe import Citation, age_years, citation, format_number
 
 SHARE_VARIABLE = ID["var-employment-share-by-setting"]
 LEVEL_ORDER = ("level-high-school", "level-certificate", "level-associate", "level-bachelor", "level-master")

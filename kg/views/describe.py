@@ -12,8 +12,8 @@ from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
 from rdflib.term import Node
 
-from kg.labels import label
-from kg.namespaces import CKG, ID, PREFIXES, SCHEMA, bind_prefixes
+from kg.rdf.labels import label
+from kg.rdf.namespaces import CKG, ID, PREFIXES, SCHEMA, bind_prefixes
 
 # Shown in the page header, so not repeated among the properties.
 HEADER_PROPERTIES = frozenset({RDF.type, SKOS.prefLabel, DCTERMS.description})

@@ -1,9 +1,9 @@
-"""The Oxigraph store behind `kg.store`, and SPARQL evaluation on it inside the sandboxed child.
+"""The Oxigraph store behind `kg.stores.store`, and SPARQL evaluation on it inside the sandboxed child.
 
 `OxigraphBacked`: oxrdflib's Oxigraph store over a read-only pyoxigraph store, with terms converted the way
 rdflib writes them (a plain literal stays plain, not ``^^xsd:string``). `evaluate_oxigraph` runs the query
 text on pyoxigraph itself, never rdflib's engine; parameters are Oxigraph substitutions (pre-bound variables).
-It honours the dataset rules of `kg.sparql` (see `kg.store_query`).
+It honours the dataset rules of `kg.query.execute` (see `kg.stores.dispatch`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from kg import wire
-from kg.store_query import EMPTY_GRAPH, UNION_GRAPH, _cap, _or, refuse_service, substitute
+from kg.stores import wire
+from kg.stores.dispatch import EMPTY_GRAPH, UNION_GRAPH, _cap, _or, refuse_service, substitute
 
 # --- term conversion ---------------------------------------------------------------------------------------
 
@@ -149,7 +149,7 @@ _XSD_STRING = str(XSD.string)
 
 
 def _ox_wire(term: Any) -> wire.Term:
-    """A pyoxigraph term in kg.wire's encoding (a plain literal stays plain: no ^^xsd:string)."""
+    """A pyoxigraph term in kg.stores.wire's encoding (a plain literal stays plain: no ^^xsd:string)."""
     if term is None:
         return None
     kind = type(term).__name__

@@ -18,7 +18,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from kg.namespaces import ID, PREFIXES
+from kg.rdf.namespaces import ID, PREFIXES
 
 TYPES = ("iri", "string", "integer", "decimal", "boolean", "date")
 MAX_VALUE = 2000  # characters in one parameter value

@@ -1,6 +1,7 @@
 """SHACL validation turned into a plain `Report` value that pages, the CLI and the build cache can hold.
 
-Two engines give the same report: pyshacl (the reference) and `kg.shacl_compiled`, which runs shapes that use
+Two engines give the same report: pyshacl (the reference) and `kg.pipeline.shacl_compiled`, which runs
+shapes that use
 only the features it supports 12 times faster at 10⁵ triples and over 20 times faster at 10⁶, in a fraction of
 the memory. `validate` picks pyshacl for small data and the compiled validator from `COMPILED_FROM` triples
 on, when it can run the shapes.
@@ -15,8 +16,8 @@ from typing import Any
 from rdflib import RDF, SH, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.labels import explicit_label, label
-from kg.results import compact_iri
+from kg.query.results import compact_iri
+from kg.rdf.labels import explicit_label, label
 
 COMPILED_FROM = 50_000  # data triples from which engine="auto" uses the compiled validator
 ENGINES = ("auto", "pyshacl", "compiled")
@@ -72,7 +73,8 @@ def validate(
     mixed in (for rdfs:subClassOf) and no inference. Warnings and infos do not stop the data from conforming.
     Labels in the report come from *labels* (default: the data and ontology).
 
-    *engine* is "pyshacl", "compiled" (`kg.shacl_compiled`; ValueError if it cannot run these shapes) or
+    *engine* is "pyshacl", "compiled" (`kg.pipeline.shacl_compiled`; ValueError if it cannot run these
+    shapes) or
     "auto": the compiled validator when the data has at least `COMPILED_FROM` triples and it can run the
     shapes, else pyshacl. Both give the same report."""
     graphs = [data] if isinstance(data, Graph) else list(data)
@@ -88,7 +90,7 @@ def _compiled(graphs: list[Graph], shapes: Graph, ontology: Graph | None, engine
         raise ValueError(f"unknown validation engine {engine!r}: use one of {', '.join(ENGINES)}")
     if engine == "pyshacl" or (engine == "auto" and sum(len(g) for g in graphs) < COMPILED_FROM):
         return None
-    from kg import shacl_compiled
+    from kg.pipeline import shacl_compiled
 
     try:
         compiled = shacl_compiled.compile_or_raise(shapes)

@@ -399,7 +399,8 @@ def _write_ntriples(out: TextIO, professions: int, seed: int) -> int:
 
 def _write_turtle(out: TextIO, professions: int, seed: int) -> int:
     out.write(
-        "# Synthetic Careers KG data (kg/synth.py): not real professions; for benchmarks and scale tests.\n"
+        "# Synthetic Careers KG data (kg/importers/synth.py): not real professions; "
+        "for benchmarks and scale tests.\n"
     )
     out.write(f"# professions={professions} seed={seed}\n")
     out.write("".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()))

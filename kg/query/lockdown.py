@@ -5,12 +5,13 @@
 - backstops that stop the child on its own if its parent dies: a wall-clock timer (SIGALRM) and a CPU-time
   limit (SIGXCPU); no core dumps; an address-space limit (MemoryError beyond the headroom);
 - a lower priority (runaway queries yield the CPU to requests being served); no logging, no warnings;
-- a recursion limit high enough for a 5 000-step property path; the static nesting check (kg.guard) and
+- a recursion limit high enough for a 5 000-step property path; the static nesting check (kg.query.guard) and
   this limit turn deeper queries into 400 — a C stack overflow beyond it would kill only the child;
 - an audit hook that refuses sockets, urllib/http, process creation, file writes, and any file read other than
   Python's own code (so a late import still works): whatever rdflib might try, nothing leaves the process.
 
-Two exceptions serve the stores of kg.store, and only when the caller asks for them: *keep_paths* keeps the
+Two exceptions serve the stores of kg.stores.store, and only when the caller asks for them: *keep_paths*
+keeps the
 inherited descriptors of files under those directories open (an on-disk Oxigraph store reads its files
 through them; its Rust code opens no file through Python, so the hook never sees it), and *connect* lets the
 child open TCP connections to exactly those (host, port) pairs (a remote SPARQL endpoint), nothing else.
@@ -172,7 +173,7 @@ _CODE_ROOTS = tuple(
         for k in ("stdlib", "platstdlib", "purelib", "platlib")
         if (p := sysconfig.get_paths().get(k))
     }
-    | {os.path.dirname(os.path.realpath(__file__)) + os.sep}  # this package
+    | {os.path.dirname(os.path.dirname(os.path.realpath(__file__))) + os.sep}  # the kg package
 )
 _CODE_SUFFIXES = (".py", ".pyc", ".so")
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.formats import graph_format_for_path
-from kg.namespaces import BASE, bind_prefixes
+from kg.query.formats import graph_format_for_path
+from kg.rdf.namespaces import BASE, bind_prefixes
 
 
 class DataError(Exception):

@@ -9,7 +9,7 @@ from rdflib import RDFS, SKOS, BNode, Graph, Literal
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
-from kg.namespaces import SCHEMA
+from kg.rdf.namespaces import SCHEMA
 
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, SCHEMA.name, DCTERMS.title)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")

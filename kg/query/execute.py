@@ -1,7 +1,8 @@
 """Run SPARQL queries over the knowledge graph under the guards of issue 5.
 
-``prepare`` parses and checks a query once (see kg.guard). ``execute`` evaluates it in a sandboxed child
-process (see kg.sandbox, kg.lockdown) with a time limit and a row cap, over the locally held graphs only:
+``prepare`` parses and checks a query once (see kg.query.guard). ``execute`` evaluates it in a sandboxed child
+process (see kg.query.sandbox, kg.query.lockdown) with a time limit and a row cap, over the locally held
+graphs only:
 
 - no dataset description: the default graph is ``kg.union``; ``GRAPH ?g`` ranges over the named graphs of
   ``kg.dataset``;
@@ -34,8 +35,9 @@ from rdflib.plugins.sparql.evalutils import _fillTemplate
 from rdflib.plugins.sparql.sparql import QueryContext
 from rdflib.term import Node
 
-from kg import sandbox, wire
-from kg.guard import MAX_QUERY_BYTES, Prepared, QueryError, check_text, is_update, prepare, query_kind
+from kg.query import sandbox
+from kg.query.guard import MAX_QUERY_BYTES, Prepared, QueryError, check_text, is_update, prepare, query_kind
+from kg.stores import wire
 
 __all__ = [
     "MAX_QUERY_BYTES",
@@ -110,9 +112,10 @@ def execute(
 
 
 def _store_module(kg: Any) -> Any:
-    """kg.store_query when *kg* lives in an Oxigraph or remote store (see kg.store), else None; never imported
+    """kg.stores.dispatch when *kg* lives in an Oxigraph or remote store (see kg.stores.store), else None;
+    never imported
     here, so the memory store never loads pyoxigraph."""
-    module = sys.modules.get("kg.store_query")
+    module = sys.modules.get("kg.stores.dispatch")
     return module if module is not None and module.backend(kg) is not None else None
 
 
@@ -204,13 +207,13 @@ def _request(
 
 
 def _answer(store: Any, payload: bytes) -> bytes:
-    """In the child: the encoded result of one request on *store* (see kg.store_query.evaluate)."""
+    """In the child: the encoded result of one request on *store* (see kg.stores.dispatch.evaluate)."""
     request = json.loads(payload)
     text = request["query"]
     prepared = _prepared.get(text) or _remember(prepare(text))
     default_uris, named_uris = _dataset_iris(prepared, tuple(request["default"]), tuple(request["named"]))
     bindings = {name: wire.decode_term(value) for name, value in request["bindings"].items()}
-    stores = sys.modules["kg.store_query"]
+    stores = sys.modules["kg.stores.dispatch"]
     return stores.evaluate(
         store, prepared, bindings, default_uris, named_uris, request["max_rows"], request["timeout"]
     )

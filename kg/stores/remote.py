@@ -1,10 +1,10 @@
-"""The remote SPARQL store behind `kg.store`, and SPARQL evaluation on it inside the sandboxed child.
+"""The remote SPARQL store behind `kg.stores.store`, and SPARQL evaluation on it inside the sandboxed child.
 
 `RemoteStore`: rdflib's SPARQLStore whose default graph is the union of the KG's named graphs (sent as
 ``default-graph-uri`` parameters, so an endpoint's own system graphs stay out). `evaluate_remote` sends the
 query text to the endpoint with parameters substituted into the text as RDF terms
-(`kg.store_query.substitute`).
-It honours the dataset rules of `kg.sparql` (see `kg.store_query`).
+(`kg.stores.dispatch.substitute`).
+It honours the dataset rules of `kg.query.execute` (see `kg.stores.dispatch`).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kg import wire
-from kg.store_query import EMPTY_GRAPH, UNION_GRAPH, _cap, _or, refuse_service, substitute
+from kg.stores import wire
+from kg.stores.dispatch import EMPTY_GRAPH, UNION_GRAPH, _cap, _or, refuse_service, substitute
 
 # --- remote SPARQL endpoint --------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """A compiled SHACL validator: for a shapes graph that uses only the features below, the very `Report` that
-`kg.validate` gets from pyshacl (inference "none", advanced mode, the ontology mixed in, warnings allowed), in
+`kg.pipeline.validate` gets from pyshacl (inference "none", advanced mode, the ontology mixed in, warnings
+allowed), in
 seconds at 10⁶ triples where pyshacl takes minutes.
 
 `compile_shapes` turns the shapes graph into plain Python checks once (None when it uses anything else);
@@ -21,7 +22,7 @@ Supported, each with pyshacl's semantics (which results, with which focus node, 
   aggregates): each query runs once over the whole graph and its rows are split by ``$this``, which gives
   what pyshacl gets by running it once per focus node.
 
-Not supported, so `compile_shapes` returns None and `kg.validate` runs pyshacl instead: any other sh:
+Not supported, so `compile_shapes` returns None and `kg.pipeline.validate` runs pyshacl instead: any other sh:
 predicate (sh:hasValue, sh:in, sh:equals, sh:lessThan, sh:closed, sh:not, sh:and, sh:xone, sh:minLength,
 sh:minInclusive, …, sequence and other complex paths, SHACL-AF rules, custom targets, functions, custom
 constraint components), a shape typed anything but sh:NodeShape or sh:PropertyShape (implicit class
@@ -46,14 +47,16 @@ from rdflib import OWL, RDF, RDFS, SH, XSD, BNode, Graph, Literal, URIRef
 from rdflib.paths import Path
 from rdflib.term import Node, Variable
 
-from kg.labels import label
-from kg.results import compact_iri
-from kg.rules import gc_paused
-from kg.validate import Report, ValidationResult, local_name, node_id, path_label, sorted_results
+from kg.pipeline.rules import gc_paused
+from kg.pipeline.validate import Report, ValidationResult, local_name, node_id, path_label, sorted_results
+from kg.query.results import compact_iri
+from kg.rdf.labels import label
 
 __all__ = ["Compiled", "Unsupported", "compile_or_raise", "compile_shapes"]
 
-ALLOWED_SEVERITIES = frozenset({SH.Info, SH.Warning})  # `kg.validate` runs pyshacl with allow_warnings
+ALLOWED_SEVERITIES = frozenset(
+    {SH.Info, SH.Warning}
+)  # `kg.pipeline.validate` runs pyshacl with allow_warnings
 
 
 class Unsupported(ValueError):

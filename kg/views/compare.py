@@ -14,10 +14,10 @@ from typing import Any
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.compare_facts import FACT_ROWS, Cell, unique
-from kg.describe import age_years, citation, format_number
-from kg.labels import label
-from kg.namespaces import CKG, ID
+from kg.rdf.labels import label
+from kg.rdf.namespaces import CKG, ID
+from kg.views.compare_facts import FACT_ROWS, Cell, unique
+from kg.views.describe import age_years, citation, format_number
 
 # (row key, row label, statistical variable) for the numeric rows, in the seed's order.
 STAT_ROWS: tuple[tuple[str, str, URIRef], ...] = (

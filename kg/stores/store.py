@@ -13,8 +13,9 @@
 Everything above the seam reads `kg.union`, `kg.data`, ... through rdflib's Graph API (triples, value,
 objects, ``in``), so describe, compare, search and the pages run unchanged: on Oxigraph through oxrdflib's
 store, on a remote endpoint through rdflib's SPARQLStore (one small query per triple pattern, cached: the KG
-is immutable). Queries run through `kg.sparql.execute` go to the store's own engine in the sandboxed child
-(`kg.store_query`, `kg.store_oxigraph`, `kg.store_remote`).
+is immutable). Queries run through `kg.query.execute.execute` go to the store's own engine in the sandboxed
+child
+(`kg.stores.dispatch`, `kg.stores.oxigraph`, `kg.stores.remote`).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.paths import Path as RdfPath
 
 from kg.config import ConfigError, Settings
-from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from kg.rdf.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 
 __all__ = ["StoreSpec", "open_kg", "open_store", "parse_store", "quads"]
 
@@ -69,8 +70,9 @@ def parse_store(value: str) -> StoreSpec:
 
 
 def open_kg(settings: Settings, *, use_cache: bool = True, progress: Progress | None = None) -> Any:
-    """The KnowledgeGraph for *settings* on the store it names (`memory`: exactly `kg.build.build`)."""
-    from kg.build import build
+    """The KnowledgeGraph for *settings* on the store it names (`memory`: exactly
+    `kg.pipeline.build.build`)."""
+    from kg.pipeline.build import build
 
     spec = parse_store(settings.store)
     if spec.kind == "oxigraph":
@@ -107,7 +109,7 @@ def quads(kg: Any) -> Iterator[tuple[Any, Any, Any, URIRef]]:
 
 
 def _open_oxigraph(settings: Settings, spec: StoreSpec, *, use_cache: bool, progress: Progress | None) -> Any:
-    from kg.build import build, cache_key, read_inputs
+    from kg.pipeline.build import build, cache_key, read_inputs
 
     inputs = read_inputs(settings)  # cheap (hashing the input files): a loaded store needs no build
     key = cache_key(inputs)
@@ -123,7 +125,7 @@ def _open_oxigraph(settings: Settings, spec: StoreSpec, *, use_cache: bool, prog
 
 def _key_for(settings: Settings, version: str) -> str:
     """The build cache key of *settings*' inputs (what `open_kg` checks) if they are *version*'s."""
-    from kg.build import cache_key, read_inputs
+    from kg.pipeline.build import cache_key, read_inputs
 
     inputs = read_inputs(settings)
     return cache_key(inputs) if inputs.version == version else f"version {version}"
@@ -149,7 +151,7 @@ def _load_oxigraph(directory: Path, kg: Any, *, key: str) -> dict[str, Any]:
     """(Re)load *directory* with *kg*'s named graphs; returns the metadata written last."""
     import pyoxigraph as ox
 
-    from kg.store_oxigraph import to_ox
+    from kg.stores.oxigraph import to_ox
 
     _clear(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -203,8 +205,8 @@ def _clear(directory: Path) -> None:
 def _oxigraph_kg(directory: Path, meta: dict[str, Any]) -> Any:
     import pyoxigraph as ox
 
-    from kg.build import KnowledgeGraph
-    from kg.store_oxigraph import OxigraphBacked
+    from kg.pipeline.build import KnowledgeGraph
+    from kg.stores.oxigraph import OxigraphBacked
 
     inner = ox.Store.read_only(str(directory))
     store = OxigraphBacked(
@@ -260,7 +262,7 @@ class UnionGraph(Graph):
 
 
 def _remote_kg(url: str, kg: Any) -> Any:
-    from kg.store_remote import RemoteStore
+    from kg.stores.remote import RemoteStore
 
     graphs = tuple(str(g.identifier) for g in kg.dataset.graphs() if isinstance(g.identifier, URIRef))
     graphs = tuple(g for g in graphs if g != str(DATASET_DEFAULT_GRAPH_ID))

@@ -12,8 +12,8 @@ from typing import Any
 
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 
-from kg.labels import label
-from kg.namespaces import SCHEMA
+from kg.rdf.labels import label
+from kg.rdf.namespaces import SCHEMA
 
 # The label properties searched, in order of preference when one entity matches through several.
 FIELDS: tuple[tuple[URIRef, str], ...] = (

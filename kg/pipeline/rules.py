@@ -1,5 +1,5 @@
 """A fast OWL-RL closure for the axioms the Careers KG ontology uses: the same inferred triples as
-`kg.reason.infer` (owlrl), in seconds instead of minutes at 10⁶ triples.
+`kg.pipeline.reason.infer` (owlrl), in seconds instead of minutes at 10⁶ triples.
 
 How: the schema (T-box) of data ∪ ontology is compiled once into lookup tables, then one worklist pass over
 the triples applies them until nothing new comes out (a semi-naive fixpoint):
@@ -15,10 +15,11 @@ the triples applies them until nothing new comes out (a semi-naive fixpoint):
 * ``dt-not-type``: a literal whose lexical form does not fit its datatype is an inconsistency, with owlrl's
   message (owlrl's own converters decide).
 
-Everything else owlrl derives from such graphs is trivia that `kg.reason.keep` drops anyway
+Everything else owlrl derives from such graphs is trivia that `kg.pipeline.reason.keep` drops anyway
 (``x owl:sameAs x``, ``C rdfs:subClassOf C``/``owl:Thing``, ``x rdf:type owl:Thing``, literal typing,
 statements about the RDF/RDFS/OWL/XSD vocabularies): it is not computed, and the same `keep` filters the
-result, so `infer` returns exactly what `kg.reason.infer` returns (tests/test_rules.py checks that on the seed
+result, so `infer` returns exactly what `kg.pipeline.reason.infer` returns (tests/test_rules.py checks that
+on the seed
 KG, on synthetic data and on a graph exercising every rule).
 
 Any other OWL or RDFS construct (domain, range, restrictions, functional or inverse-functional properties,
@@ -40,7 +41,7 @@ from itertools import chain
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.reason import Closure, keep
+from kg.pipeline.reason import Closure, keep
 
 Triple = tuple[Node, Node, Node]
 
@@ -124,7 +125,8 @@ class Rules:
 
 
 def infer(data: Graph, ontology: Graph, *, fallback: bool = True) -> Closure:
-    """Drop-in for `kg.reason.infer`: the OWL-RL closure of *data* ∪ *ontology* minus both, without trivia,
+    """Drop-in for `kg.pipeline.reason.infer`: the OWL-RL closure of *data* ∪ *ontology* minus both,
+    without trivia,
     and owlrl's inconsistency messages. Neither input is modified. With *fallback* (the default) a graph using
     unsupported axioms is handed to owlrl; without, `UnsupportedAxioms` is raised."""
     try:
@@ -132,7 +134,7 @@ def infer(data: Graph, ontology: Graph, *, fallback: bool = True) -> Closure:
     except UnsupportedAxioms:
         if not fallback:
             raise
-        from kg import reason
+        from kg.pipeline import reason
 
         return reason.infer(data, ontology)
     inferred = Graph(bind_namespaces="none")
@@ -143,7 +145,8 @@ def infer(data: Graph, ontology: Graph, *, fallback: bool = True) -> Closure:
 
 def inferred_triples(triples: Iterable[Triple]) -> tuple[list[Triple], tuple[str, ...]]:
     """What `infer` returns, for any iterable of rdflib triples (e.g. to bulk-load elsewhere): the derived
-    triples that `kg.reason.keep` keeps, and the inconsistency messages. Raises `UnsupportedAxioms`."""
+    triples that `kg.pipeline.reason.keep` keeps, and the inconsistency messages. Raises
+    `UnsupportedAxioms`."""
     derived, messages = closure(triples)
     return [t for t in derived if keep(*t)], messages
 

@@ -1,7 +1,9 @@
-"""What the two non-memory stores of `kg.store` share for SPARQL evaluation in the sandboxed child, and the
-dispatch to them: the Oxigraph store (`kg.store_oxigraph`) and the remote SPARQL store (`kg.store_remote`).
+"""What the two non-memory stores of `kg.stores.store` share for SPARQL evaluation in the sandboxed child,
+and the
+dispatch to them: the Oxigraph store (`kg.stores.oxigraph`) and the remote SPARQL store (`kg.stores.remote`).
 
-Both honour the dataset rules of `kg.sparql`: no dataset given means the union default graph and every named
+Both honour the dataset rules of `kg.query.execute`: no dataset given means the union default graph and
+every named
 graph; given IRIs pick among the KG's graphs and any other IRI is an empty graph. Both refuse SERVICE in the
 very text the store parses (`refuse_service`), and both may substitute parameters into the text as RDF terms
 (`substitute`): the remote store always, Oxigraph for SELECT variables it does not project.
@@ -19,8 +21,8 @@ from typing import Any
 from rdflib import BNode, URIRef
 from rdflib.term import Node
 
-from kg import sandbox
-from kg.guard import MSG_SERVICE, QueryError
+from kg.query import sandbox
+from kg.query.guard import MSG_SERVICE, QueryError
 
 EMPTY_GRAPH = "urn:x-careers-kg:empty-graph"  # a graph no store holds: "the empty graph"
 UNION_GRAPH = "urn:x-arq:UnionGraph"
@@ -99,7 +101,8 @@ def substitute(text: str, bindings: Mapping[str, Node]) -> str:
 
 
 def refuse_service(text: str) -> None:
-    """Refuse a text with the keyword SERVICE anywhere outside strings, IRIs and comments. kg.guard already
+    """Refuse a text with the keyword SERVICE anywhere outside strings, IRIs and comments. kg.query.guard
+    already
     refused it on rdflib's parse; this checks the very text the store parses, because Oxigraph (and a remote
     endpoint) would make the HTTP request itself, from native code the sandbox's audit hook never sees."""
     if _says_service(text):
@@ -131,8 +134,8 @@ def _term(node: Node) -> str:
 
 def backend(kg: Any) -> Any:
     """The non-memory store behind *kg*, or None."""
-    from kg.store_oxigraph import OxigraphBacked
-    from kg.store_remote import RemoteStore
+    from kg.stores.oxigraph import OxigraphBacked
+    from kg.stores.remote import RemoteStore
 
     store = getattr(getattr(kg, "union", None), "store", None)
     return store if isinstance(store, (OxigraphBacked, RemoteStore)) else None
@@ -140,8 +143,8 @@ def backend(kg: Any) -> Any:
 
 def sandbox_needs(kg: Any) -> dict[str, Any]:
     """What the child must keep (the store's files) or reach (the endpoint) for *kg*'s store."""
-    from kg.store_oxigraph import OxigraphBacked
-    from kg.store_remote import RemoteStore
+    from kg.stores.oxigraph import OxigraphBacked
+    from kg.stores.remote import RemoteStore
 
     store = backend(kg)
     if isinstance(store, OxigraphBacked):
@@ -178,8 +181,8 @@ def evaluate(
     timeout: float | None,
 ) -> bytes:
     """Evaluate *prepared* on *store* (see `backend`) with its own engine: Oxigraph, or the endpoint."""
-    from kg.store_oxigraph import OxigraphBacked, evaluate_oxigraph
-    from kg.store_remote import evaluate_remote
+    from kg.stores.oxigraph import OxigraphBacked, evaluate_oxigraph
+    from kg.stores.remote import evaluate_remote
 
     if isinstance(store, OxigraphBacked):
         return evaluate_oxigraph(store, prepared, bindings, default_uris, named_uris, max_rows)

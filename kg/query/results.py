@@ -1,7 +1,8 @@
 """Writers for SELECT/ASK results (SPARQL 1.1 JSON, XML, CSV, TSV) and the aligned text table.
 
 Each writer takes a query result (anything with ``kind``, ``vars``, ``rows``, ``boolean``, ``graph``,
-``truncated`` — `kg.sparql.QueryResult`) and a label function, and returns bytes. `kg.formats` maps format
+``truncated`` — `kg.query.execute.QueryResult`) and a label function, and returns bytes. `kg.query.formats`
+maps format
 names, extensions and media types to these writers; nothing else should call them directly.
 """
 
@@ -19,7 +20,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from kg.namespaces import PREFIXES
+from kg.rdf.namespaces import PREFIXES
 
 LabelFn = Callable[[Node], str]
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"

@@ -1,7 +1,8 @@
 """The pipeline, in order: read inputs → parse → OWL-RL closure → SHACL validation → an immutable
 KnowledgeGraph.
 
-This is the only module that knows that order. A conforming build is cached on disk (see `kg.cache`) under a
+This is the only module that knows that order. A conforming build is cached on disk (see
+`kg.pipeline.cache`) under a
 key hashed from every input byte and the library versions, so an unchanged tree starts without reasoning,
 validating or even importing owlrl and pyshacl; a changed input rebuilds. Invalid data is never served:
 `build` raises `ValidationFailed` with the report.
@@ -17,11 +18,11 @@ from types import MappingProxyType
 
 from rdflib import Dataset, Graph, URIRef
 
-from kg import cache
 from kg.config import Settings
-from kg.load import DataError, display_name, new_graph, parse_bytes, read_bytes
-from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, bind_prefixes
-from kg.validate import Report
+from kg.pipeline import cache
+from kg.pipeline.load import DataError, display_name, new_graph, parse_bytes, read_bytes
+from kg.pipeline.validate import Report
+from kg.rdf.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, bind_prefixes
 
 __all__ = ["DataError", "KnowledgeGraph", "ValidationFailed", "build", "validate_files"]
 
@@ -162,7 +163,7 @@ def _parse(inputs: _Inputs, *names: str) -> Graph:
 
 
 def _compute(inputs: _Inputs, say: Progress) -> tuple[Graph, Graph, Graph, Report]:
-    from kg import rules, validate  # imported here: they may import owlrl and pyshacl
+    from kg.pipeline import rules, validate  # imported here: they may import owlrl and pyshacl
 
     say(f"parsing {len(inputs.data) + 2} files")
     data = _parse(inputs, *inputs.data)

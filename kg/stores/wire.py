@@ -55,7 +55,7 @@ def encode(
     truncated: bool = False,
     term: Callable[[Any], Term] | None = encode_term,
 ) -> bytes:
-    """The result as one document; *term* encodes each term (another store's terms: see kg.store_oxigraph;
+    """The result as one document; *term* encodes each term (another store's terms: see kg.stores.oxigraph;
     None: the rows are encoded already)."""
     doc: dict[str, Any] = {
         "kind": kind,

@@ -1,7 +1,8 @@
 """Run one piece of work in a forked, locked-down child process with a hard deadline.
 
 The child inherits the in-memory graph for free (copy-on-write): nothing is serialized on the way in. It locks
-itself down (kg.lockdown), runs the task and sends back one length-prefixed frame through a pipe. The parent
+itself down (kg.query.lockdown), runs the task and sends back one length-prefixed frame through a pipe. The
+parent
 waits with a deadline (poll on the pipe and on a pidfd), and at the limit SIGKILLs the child and reaps it, so
 a runaway query — a regex looping in C included — stops burning CPU. Thread-safe: every call has its own pipe
 and child (gunicorn gthread workers fork from request threads).
@@ -29,8 +30,8 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kg.guard import MSG_NESTED, QueryError
-from kg.lockdown import Blocked, arm_deadline, disarm_deadline, lockdown
+from kg.query.guard import MSG_NESTED, QueryError
+from kg.query.lockdown import Blocked, arm_deadline, disarm_deadline, lockdown
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def run(
     connect: frozenset[tuple[str, int]] = frozenset(),
 ) -> bytes:
     """``task()`` computed in a sandboxed child; QueryError on timeout (503), refusal or failure.
-    *keep_paths* and *connect*: what the child's store needs (see kg.lockdown)."""
+    *keep_paths* and *connect*: what the child's store needs (see kg.query.lockdown)."""
     if not hasattr(os, "fork"):  # pragma: no cover - POSIX only: no isolation possible
         return task()
     reap_exited()

@@ -19,10 +19,11 @@ from rdflib import RDF, XSD, Graph, Literal
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.term import Node
 
-from kg import results
-from kg.namespaces import PREFIXES, bind_prefixes
+from kg.config import package_root
+from kg.query import results
+from kg.rdf.namespaces import PREFIXES, bind_prefixes
 
-CONTEXT_FILE = Path(__file__).resolve().parent.parent / "ontology" / "context.jsonld"
+CONTEXT_FILE = package_root() / "ontology" / "context.jsonld"
 MAX_ACCEPT = 4096  # characters of an Accept header that are read; the rest is ignored
 MAX_RANGES = 64  # media ranges of an Accept header that are read
 _DECIMAL = re.compile(r"[+-]?\d*\.\d+")  # the decimals Turtle writes as they are

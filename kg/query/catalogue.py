@@ -12,7 +12,8 @@ SELECT ?variable ?value WHERE { ?stat ckg:about ?profession ; ckg:variable ?vari
 ```
 
 The file stem is the query's name. Parameter names are SPARQL variables; `bind` turns raw strings into typed
-RDF terms that `kg.sparql.execute` binds (``initBindings``) — values are never pasted into the query text.
+RDF terms that `kg.query.execute.execute` binds (``initBindings``) — values are never pasted into the query
+text.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ import yaml
 from rdflib import Variable
 from rdflib.term import Node
 
-from kg import params as conv
-from kg.load import display_name
-from kg.sparql import Prepared, QueryError, QueryResult, execute, prepare
+from kg.pipeline.load import display_name
+from kg.query import params as conv
+from kg.query.execute import Prepared, QueryError, QueryResult, execute, prepare
 
 HEADER_KEYS = ("description", "params", "tags", "title")
 PARAM_KEYS = ("default", "description", "example", "required", "type")
@@ -288,5 +289,5 @@ def run(
     timeout: float | None = None,
     max_rows: int | None = None,
 ) -> QueryResult:
-    """Bind *raw* parameters and execute the prepared query under the guards of `kg.sparql`."""
+    """Bind *raw* parameters and execute the prepared query under the guards of `kg.query.execute`."""
     return execute(kg, stored.prepared, bindings=bind(stored, raw), timeout=timeout, max_rows=max_rows)
