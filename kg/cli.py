@@ -16,16 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import __version__
-
-USAGE, FAILURE = 2, 1
-
-
-class CliError(Exception):
-    """A one-sentence error for stderr, with its exit status."""
-
-    def __init__(self, message: str, status: int = FAILURE) -> None:
-        super().__init__(message)
-        self.message, self.status = message, status
+from kg.errors import USAGE, explain
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -48,30 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if getattr(args, "debug", False):
             raise
-        error, status = _explain(exc)
+        error, status = explain(exc)
         print(f"careers-kg: {error}", file=sys.stderr)
         return status
-
-
-def _explain(exc: Exception) -> tuple[str, int]:
-    """The sentence and exit status for any failure a command can meet (imported here: only errors need
-    them)."""
-    from kg.config import ConfigError
-    from kg.pipeline.build import ValidationFailed
-    from kg.pipeline.load import DataError
-    from kg.query.catalogue import QueryLoadError, UnknownQueryError
-    from kg.query.execute import QueryError
-    from kg.query.params import ParamError
-
-    if isinstance(exc, CliError):
-        return exc.message, exc.status
-    if isinstance(exc, ParamError | ConfigError | UnknownQueryError):
-        return str(exc), USAGE
-    if isinstance(exc, DataError | QueryError | QueryLoadError):
-        return exc.message, FAILURE
-    if isinstance(exc, ValidationFailed):
-        return str(exc), FAILURE
-    return f"unexpected error ({type(exc).__name__}: {exc}); run again with --debug for details", FAILURE
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -8,23 +8,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kg.cli import FAILURE, USAGE, CliError
 from kg.config import Settings
+from kg.errors import FAILURE, USAGE, CliError
 
 
 def validate(args: argparse.Namespace) -> int:
-    from kg.pipeline.build import ValidationFailed, build
+    """Validate without building: a cached conforming build answers at once, nothing is written."""
+    from kg.pipeline.build import check
 
-    settings = _settings(args, files=args.files)
-    try:
-        kg = build(settings, progress=_progress())
-    except ValidationFailed as exc:
-        print(exc.report.text())
-        count = exc.report.count()
-        raise CliError(f"the data does not conform: {count} violation{'' if count == 1 else 's'}") from None
-    counts = kg.triple_counts
+    report, counts = check(_settings(args, files=args.files), progress=_progress())
+    if not report.conforms:
+        print(report.text())
+        count = report.count()
+        raise CliError(f"the data does not conform: {count} violation{'' if count == 1 else 's'}")
     print(f"data conforms: {counts['data']} triples, {counts['inferred']} inferred")
-    for result in kg.report.results:  # warnings and infos do not stop the data from conforming
+    for result in report.results:  # warnings and infos do not stop the data from conforming
         print(f"{result.severity.lower()}: {result.line()}")
     return 0
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kg.errors import ConfigError
+
 CHECKOUT = Path(__file__).resolve().parent.parent
 
 
@@ -47,10 +49,6 @@ def default_cache(root: Path, env: Mapping[str, str]) -> Path:
         return root / ".cache"
     base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base).resolve() / "careers-kg"
-
-
-class ConfigError(ValueError):
-    """A setting has a value that cannot be used (e.g. PORT=abc)."""
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from rdflib import Graph, Literal, URIRef
 import kg.pipeline.rules
 import kg.pipeline.validate
 from kg.config import Settings
+from kg.errors import DataError, ValidationFailed
 from kg.pipeline import cache
-from kg.pipeline.build import DataError, KnowledgeGraph, ValidationFailed, build, validate_files
+from kg.pipeline.build import KnowledgeGraph, build, validate_files
 from kg.rdf.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, ID
 
 REPO = Path(__file__).resolve().parent.parent

@@ -9,7 +9,8 @@ import time
 import pytest
 from standins import MSG_NESTED, MSG_SERVICE, MSG_UPDATE, PFX, Canary, small_kg
 
-from kg.query.execute import QueryError, execute, is_update, prepare, query_kind
+from kg.errors import QueryError
+from kg.query.execute import execute, is_update, prepare, query_kind
 from kg.query.guard import nesting_depth
 
 

@@ -10,18 +10,9 @@ import pytest
 from rdflib import XSD, Literal, URIRef
 
 from kg.config import Settings
+from kg.errors import ParamError, QueryLoadError, UnknownQueryError
 from kg.pipeline.build import build
-from kg.query.catalogue import (
-    ParamError,
-    QueryLoadError,
-    UnknownQueryError,
-    bind,
-    find_query,
-    load_catalogue,
-    load_query,
-    parse_query,
-    run,
-)
+from kg.query.catalogue import bind, find_query, load_catalogue, load_query, parse_query, run
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"

@@ -14,8 +14,8 @@ import pytest
 from rdflib import Dataset
 from standins import MSG_NESTED, Canary, small_kg
 
+from kg.errors import QueryError
 from kg.query import sandbox
-from kg.query.execute import QueryError
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from standins import MSG_TIMEOUT_1S, Canary
 
+from kg.errors import QueryError
 from kg.query import lockdown, sandbox
-from kg.query.execute import QueryError
 
 REPO = Path(__file__).resolve().parent.parent
 

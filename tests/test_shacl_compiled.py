@@ -26,7 +26,8 @@ from kg.importers import synth
 from kg.pipeline import rules, shacl_compiled
 from kg.pipeline import validate as validation
 from kg.pipeline.load import load_files
-from kg.pipeline.validate import Report, validate
+from kg.pipeline.report import Report
+from kg.pipeline.validate import validate
 from kg.rdf.namespaces import bind_prefixes
 
 REPO = Path(__file__).resolve().parent.parent

@@ -11,8 +11,9 @@ from rdflib import BNode, Literal
 from rdflib.namespace import RDFS, XSD
 from standins import EX, MSG_TIMEOUT_1S, PFX, Canary, big_kg, children, small_kg
 
+from kg.errors import QueryError
 from kg.query import sandbox
-from kg.query.execute import QueryError, execute, prepare
+from kg.query.execute import execute, prepare
 
 
 @pytest.fixture(scope="module")

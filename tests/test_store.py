@@ -25,12 +25,11 @@ from rdflib import RDF, Literal
 from rdflib.namespace import XSD
 from web_fixtures import web_client
 
-from kg.config import ConfigError
+from kg.errors import ConfigError, QueryError
 from kg.pipeline import build as build_module
 from kg.query import execute as sparql_module
 from kg.query import sandbox
 from kg.query.catalogue import load_catalogue, run
-from kg.query.guard import QueryError
 from kg.rdf.namespaces import CKG, ID
 from kg.stores.store import StoreSpec, open_kg, open_store, parse_store
 from kg.views.compare import compare, professions

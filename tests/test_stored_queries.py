@@ -9,8 +9,9 @@ import pytest
 from rdflib import RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg.query.catalogue import ParamError, bind, load_catalogue, load_query, run
-from kg.query.results import compact_iri
+from kg.errors import ParamError
+from kg.query.catalogue import bind, load_catalogue, load_query, run
+from kg.rdf.namespaces import curie
 
 REPO = Path(__file__).resolve().parent.parent
 QUERIES = REPO / "queries"
@@ -66,7 +67,7 @@ def simple(term):
     if term is None:
         return None
     if isinstance(term, URIRef):
-        return compact_iri(str(term))
+        return curie(term)
     if isinstance(term, Literal) and term.datatype == XSD.duration:
         return term
     return str(term)

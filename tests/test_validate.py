@@ -10,7 +10,8 @@ from rdflib import Graph
 from kg.pipeline import validate as validation
 from kg.pipeline.load import load_files
 from kg.pipeline.reason import infer
-from kg.pipeline.validate import Report, ValidationResult, inconsistency_results, validate
+from kg.pipeline.report import Report, ValidationResult, inconsistency_results
+from kg.pipeline.validate import validate
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ID = "https://w3id.org/careers-kg/id/"

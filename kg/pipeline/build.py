@@ -19,22 +19,15 @@ from types import MappingProxyType
 from rdflib import Dataset, Graph, URIRef
 
 from kg.config import Settings
+from kg.errors import DataError, ValidationFailed
 from kg.pipeline import cache
-from kg.pipeline.load import DataError, display_name, new_graph, parse_bytes, read_bytes
-from kg.pipeline.validate import Report
+from kg.pipeline.load import display_name, new_graph, parse_bytes, read_bytes
+from kg.pipeline.report import Report, inconsistency_results
 from kg.rdf.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, bind_prefixes
 
-__all__ = ["DataError", "KnowledgeGraph", "ValidationFailed", "build", "validate_files"]
+__all__ = ["DataError", "KnowledgeGraph", "ValidationFailed", "build", "check", "validate_files"]
 
 Progress = Callable[[str], None]
-
-
-class ValidationFailed(Exception):
-    """The data does not conform to the shapes (or is inconsistent under OWL-RL); `report` says where."""
-
-    def __init__(self, report: Report) -> None:
-        super().__init__(f"the data does not conform: {report.count()} violation(s)")
-        self.report = report
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,11 +99,18 @@ def build(settings: Settings, *, use_cache: bool = True, progress: Progress | No
 def validate_files(settings: Settings, *, progress: Progress | None = None) -> Report:
     """The validation report for the inputs of *settings* (a conforming cached build answers at once).
     Does not raise on non-conforming data; raises `DataError` for unreadable or unparsable input."""
+    return check(settings, progress=progress)[0]
+
+
+def check(settings: Settings, *, progress: Progress | None = None) -> tuple[Report, dict[str, int]]:
+    """`validate_files` and the triple counts (data, inferred) it validated; reads a cached build but never
+    writes one."""
     inputs = read_inputs(settings)
     cached = cache.load(settings.cache_dir, cache_key(inputs))
     if cached is not None:
-        return cached["report"]
-    return _compute(inputs, progress or (lambda message: None))[3]
+        return cached["report"], dict(cached["counts"])
+    data, _ontology, inferred, report = _compute(inputs, progress or (lambda message: None))
+    return report, {"data": len(data), "inferred": len(inferred)}
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ def _compute(inputs: _Inputs, say: Progress) -> tuple[Graph, Graph, Graph, Repor
     bind_prefixes(closure.inferred)
     say("validating (SHACL)")
     report = validate.validate([data, closure.inferred], shapes, ontology)  # labels from all three
-    report = report.with_results(validate.inconsistency_results(closure.inconsistencies))
+    report = report.with_results(inconsistency_results(closure.inconsistencies))
     return data, ontology, closure.inferred, report
 
 

@@ -11,17 +11,9 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from kg.errors import DataError
 from kg.query.formats import graph_format_for_path
 from kg.rdf.namespaces import BASE, bind_prefixes
-
-
-class DataError(Exception):
-    """An input file that cannot be read or parsed; `message` is one sentence such as "data/x.ttl line
-    12: …"."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def display_name(path: Path, root: Path | None = None) -> str:

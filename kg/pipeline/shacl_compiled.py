@@ -47,10 +47,10 @@ from rdflib import OWL, RDF, RDFS, SH, XSD, BNode, Graph, Literal, URIRef
 from rdflib.paths import Path
 from rdflib.term import Node, Variable
 
+from kg.pipeline.report import Report, ValidationResult, local_name, node_id, path_label, sorted_results
 from kg.pipeline.rules import gc_paused
-from kg.pipeline.validate import Report, ValidationResult, local_name, node_id, path_label, sorted_results
-from kg.query.results import compact_iri
 from kg.rdf.labels import label
+from kg.rdf.namespaces import curie
 
 __all__ = ["Compiled", "Unsupported", "compile_or_raise", "compile_shapes"]
 
@@ -689,11 +689,11 @@ def _check_vocabulary(g: Graph) -> None:
     """Every sh: term the shapes graph uses must be one this module knows."""
     for _, p, o in g:
         if str(p).startswith(str(SH)) and p not in _KNOWN_PREDICATES:
-            raise Unsupported(_curie(p))
+            raise Unsupported(curie(p))
         if p == RDF.type and str(o).startswith(str(SH)) and o not in _KNOWN_TYPES:
-            raise Unsupported(f"things typed {_curie(o)}")
+            raise Unsupported(f"things typed {curie(o)}")
         if p == RDFS.subClassOf and str(o).startswith(str(SH)):
-            raise Unsupported(f"subclasses of {_curie(o)}")
+            raise Unsupported(f"subclasses of {curie(o)}")
 
 
 def _find_shapes(g: Graph) -> dict[Node, Node | None]:
@@ -726,10 +726,10 @@ def _find_shapes(g: Graph) -> dict[Node, Node | None]:
 def _compile_shape(g: Graph, node: Node, path: Node | None) -> _Shape:
     for t in g.objects(node, RDF.type):
         if t not in _TYPES:
-            raise Unsupported(f"a shape typed {_curie(t)}")
+            raise Unsupported(f"a shape typed {curie(t)}")
     for p in g.predicates(node, None):
         if str(p).startswith(str(SH)) and p not in _SHAPE_PREDICATES:
-            raise Unsupported(_curie(p))
+            raise Unsupported(curie(p))
     predicate, inverse = _path(g, path) if path is not None else (None, False)
     return _Shape(
         node=node,
@@ -757,7 +757,7 @@ def _path(g: Graph, path: Node) -> tuple[URIRef, bool]:
 def _one(g: Graph, node: Node, predicate: URIRef, default: Node | None = None) -> Any:
     values = list(g.objects(node, predicate))
     if len(values) > 1:
-        raise Unsupported(f"more than one {_curie(predicate)} on a shape")
+        raise Unsupported(f"more than one {curie(predicate)} on a shape")
     return values[0] if values else default
 
 
@@ -778,7 +778,7 @@ def _count(g: Graph, node: Node, predicate: URIRef, is_property: bool) -> int | 
         or value.datatype != XSD.integer
         or int(value.value) < 0
     ):
-        raise Unsupported(f"a malformed {_curie(predicate)}")
+        raise Unsupported(f"a malformed {curie(predicate)}")
     return int(value.value)
 
 
@@ -881,7 +881,7 @@ def _qualified(g: Graph, node: Node, is_property: bool) -> _Multi | None:
 def _qualified_count(g: Graph, node: Node, predicate: URIRef) -> int | None:
     value = _one(g, node, predicate)
     if value is not None and not (isinstance(value, Literal) and isinstance(value.value, int)):
-        raise Unsupported(f"a malformed {_curie(predicate)}")
+        raise Unsupported(f"a malformed {curie(predicate)}")
     return None if value is None else int(value.value)
 
 
@@ -986,10 +986,6 @@ def _check_messages(shapes: dict[Node, _Shape]) -> None:
         for constraint in shape.constraints:
             if isinstance(constraint, _Property | _Node):
                 todo.extend(constraint.shapes)
-
-
-def _curie(term: Node) -> str:
-    return "sh:" + str(term)[len(str(SH)) :] if str(term).startswith(str(SH)) else compact_iri(str(term))
 
 
 # --- compiling SHACL-SPARQL constraints ---------------------------------------------------------------------

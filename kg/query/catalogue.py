@@ -29,36 +29,15 @@ import yaml
 from rdflib import Variable
 from rdflib.term import Node
 
+from kg.errors import QueryError, QueryLoadError, UnknownQueryError
 from kg.pipeline.load import display_name
 from kg.query import params as conv
-from kg.query.execute import Prepared, QueryError, QueryResult, execute, prepare
+from kg.query.execute import Prepared, QueryResult, execute, prepare
 
 HEADER_KEYS = ("description", "params", "tags", "title")
 PARAM_KEYS = ("default", "description", "example", "required", "type")
 NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-class QueryLoadError(Exception):
-    """A stored query file that cannot be used; `message` names the file."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class UnknownQueryError(LookupError):
-    """No stored query has this name; `suggestions` are the closest names."""
-
-    def __init__(self, name: str, suggestions: tuple[str, ...]) -> None:
-        hint = f"; did you mean {' or '.join(suggestions)}?" if suggestions else ""
-        self.message = f"unknown query {name!r}{hint}"
-        super().__init__(self.message)
-        self.name = name
-        self.suggestions = suggestions
-
-    def __str__(self) -> str:
-        return self.message
 
 
 ParamError = conv.ParamError

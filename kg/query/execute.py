@@ -35,8 +35,9 @@ from rdflib.plugins.sparql.evalutils import _fillTemplate
 from rdflib.plugins.sparql.sparql import QueryContext
 from rdflib.term import Node
 
+from kg.errors import QueryError
 from kg.query import sandbox
-from kg.query.guard import MAX_QUERY_BYTES, Prepared, QueryError, check_text, is_update, prepare, query_kind
+from kg.query.guard import MAX_QUERY_BYTES, Prepared, check_text, is_update, prepare, query_kind
 from kg.stores import wire
 
 __all__ = [

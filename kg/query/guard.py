@@ -18,6 +18,8 @@ from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 
+from kg.errors import QueryError
+
 log = logging.getLogger(__name__)
 
 MAX_QUERY_BYTES = 100_000  # "query text over 100 KB -> 413"
@@ -31,18 +33,6 @@ MSG_TOO_LONG = "the query text is longer than 100 KB"
 MSG_UPDATE = "updates are not allowed: this endpoint is read-only"
 MSG_SERVICE = "SERVICE is not allowed: queries can only use the graphs held by this endpoint"
 MSG_NESTED = "the query is nested too deeply"
-
-
-class QueryError(Exception):
-    """A query that cannot be answered: ``status`` is the HTTP status, ``message`` one plain sentence."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-    def __repr__(self) -> str:
-        return f"QueryError({self.status}, {self.message!r})"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from kg.errors import ParamError
 from kg.rdf.namespaces import ID, PREFIXES
 
 TYPES = ("iri", "string", "integer", "decimal", "boolean", "date")
@@ -38,18 +39,6 @@ _INTEGER = re.compile(r"[+-]?\d{1,100}")
 _DECIMAL = re.compile(r"[+-]?(\d{1,100}(\.\d{0,100})?|\.\d{1,100})")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BOOLEAN = {"true": True, "1": True, "false": False, "0": False}
-
-
-class ParamError(ValueError):
-    """A parameter value that cannot be used: `message` names the parameter (and its type)."""
-
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(message)
-        self.name = name
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def convert(ptype: str, raw: str, name: str = "value") -> Node:

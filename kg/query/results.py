@@ -20,12 +20,11 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from kg.rdf.namespaces import PREFIXES
+from kg.rdf.namespaces import curie
 
 LabelFn = Callable[[Node], str]
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 MAX_CELL = 60  # characters per table cell before it is cut with an ellipsis
-_NAMESPACES = tuple((prefix, str(ns)) for prefix, ns in PREFIXES.items())
 _BARE = {XSD.integer: re.compile(r"[+-]?\d+"), XSD.boolean: re.compile(r"true|false")}
 
 
@@ -143,14 +142,6 @@ def turtle_term(term: Node) -> str:
     return f'"{escaped}"'
 
 
-def compact_iri(iri: str) -> str:
-    """``id:medical-coder`` for an IRI under a project prefix, else the IRI itself."""
-    for prefix, ns in _NAMESPACES:
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri
-
-
 def _cell(term: Node | None, labels: LabelFn | None) -> str:
     if term is None:
         text = ""
@@ -159,7 +150,7 @@ def _cell(term: Node | None, labels: LabelFn | None) -> str:
     elif labels is not None:
         text = labels(term)
     else:
-        text = compact_iri(str(term)) if isinstance(term, URIRef) else f"_:{term}"
+        text = curie(term) if isinstance(term, URIRef) else f"_:{term}"
     text = " ".join(text.split())  # one line per row
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 

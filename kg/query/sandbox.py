@@ -30,7 +30,8 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kg.query.guard import MSG_NESTED, QueryError
+from kg.errors import QueryError
+from kg.query.guard import MSG_NESTED
 from kg.query.lockdown import Blocked, arm_deadline, disarm_deadline, lockdown
 
 log = logging.getLogger(__name__)

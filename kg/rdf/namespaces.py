@@ -40,6 +40,18 @@ def bind_prefixes(g: Graph) -> Graph:
     return g
 
 
+_PAIRS = tuple((prefix, str(ns)) for prefix, ns in PREFIXES.items())
+
+
+def curie(iri: object) -> str:
+    """``id:medical-coder`` for an IRI under a project prefix, else the IRI itself (the one CURIE helper)."""
+    text = str(iri)
+    for prefix, ns in _PAIRS:
+        if text.startswith(ns) and len(text) > len(ns):
+            return f"{prefix}:{text[len(ns) :]}"
+    return text
+
+
 def sparql_prologue() -> str:
     """PREFIX lines for every project prefix, for ad-hoc queries."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

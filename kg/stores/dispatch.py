@@ -21,8 +21,9 @@ from typing import Any
 from rdflib import BNode, URIRef
 from rdflib.term import Node
 
+from kg.errors import QueryError
 from kg.query import sandbox
-from kg.query.guard import MSG_SERVICE, QueryError
+from kg.query.guard import MSG_SERVICE
 
 EMPTY_GRAPH = "urn:x-careers-kg:empty-graph"  # a graph no store holds: "the empty graph"
 UNION_GRAPH = "urn:x-arq:UnionGraph"

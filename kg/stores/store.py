@@ -35,7 +35,8 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.paths import Path as RdfPath
 
-from kg.config import ConfigError, Settings
+from kg.config import Settings
+from kg.errors import ConfigError
 from kg.rdf.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 
 __all__ = ["StoreSpec", "open_kg", "open_store", "parse_store", "quads"]

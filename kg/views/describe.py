@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS, XSD
 from rdflib.term import Node
 
 from kg.rdf.labels import label
-from kg.rdf.namespaces import CKG, ID, PREFIXES, SCHEMA, bind_prefixes
+from kg.rdf.namespaces import CKG, ID, SCHEMA, bind_prefixes, curie
 
 # Shown in the page header, so not repeated among the properties.
 HEADER_PROPERTIES = frozenset({RDF.type, SKOS.prefLabel, DCTERMS.description})
@@ -268,16 +268,6 @@ def _sorted_groups(kg: Any, groups: dict[URIRef, list[Term]]) -> tuple[PropertyG
     # Groups holding asserted statements first, then by label.
     built.sort(key=lambda g: (all(t.inferred for t in g.values), g.label.casefold(), g.predicate))
     return tuple(built)
-
-
-def curie(iri: Node) -> str:
-    """``dct:source`` for an IRI under a known prefix, else the IRI."""
-    text = str(iri)
-    for prefix, ns in PREFIXES.items():
-        base = str(ns)
-        if text.startswith(base) and len(text) > len(base):
-            return f"{prefix}:{text[len(base) :]}"
-    return text
 
 
 def _shacl(kg: Any, iri: URIRef) -> ShaclStatus:

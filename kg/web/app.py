@@ -16,7 +16,7 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from kg.config import Settings
-from kg.query.execute import QueryError
+from kg.errors import QueryError
 from kg.web.cache import ResponseCache
 from kg.web.links import href
 from kg.web.respond import error_response
