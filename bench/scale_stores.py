@@ -46,7 +46,7 @@ from kg.importers import synth  # noqa: E402
 from kg.pipeline.build import build  # noqa: E402
 from kg.query.catalogue import bind, load_catalogue  # noqa: E402
 from kg.query.execute import execute  # noqa: E402
-from kg.stores.dispatch import substitute  # noqa: E402
+from kg.stores.base import substitute  # noqa: E402
 from kg.stores.oxigraph import to_ox  # noqa: E402
 from kg.stores.store import open_kg  # noqa: E402
 

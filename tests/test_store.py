@@ -288,7 +288,7 @@ def test_oxigraph_queries_reuse_a_long_lived_child_and_a_runaway_is_stopped(ox_k
 def test_service_is_refused_before_the_store_sees_it(kg, ox_kg):
     """pyoxigraph's SERVICE makes HTTP requests from native code (measured: it connects), which the audit
     hook cannot see: the text the store parses is checked for SERVICE too, not only rdflib's parse."""
-    from kg.stores.dispatch import refuse_service
+    from kg.stores.base import refuse_service
 
     with pytest.raises(QueryError) as refused:
         refuse_service("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")

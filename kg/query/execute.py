@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import islice
 from typing import Any
 
 from rdflib import BNode, Dataset, Graph, URIRef, Variable
@@ -39,6 +37,7 @@ from kg.errors import QueryError
 from kg.query import sandbox
 from kg.query.guard import MAX_QUERY_BYTES, Prepared, check_text, is_update, prepare, query_kind
 from kg.stores import wire
+from kg.stores.base import UNION_GRAPH, Backend, backend, cap
 
 __all__ = [
     "MAX_QUERY_BYTES",
@@ -52,8 +51,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-UNION_GRAPH = URIRef("urn:x-arq:UnionGraph")  # Fuseki's name for the union of all graphs, usable in FROM
 
 
 @dataclass(frozen=True)
@@ -83,10 +80,10 @@ def execute(
     if max_rows is not None and max_rows < 0:
         raise ValueError("max_rows must be >= 0")
     _warm_up()
-    stores = _store_module(kg)  # None: the rdflib memory store, evaluated by rdflib below
-    if stores is not None:  # Oxigraph or a remote endpoint: one of the store's long-lived sandboxed children
+    store = backend(kg)  # None: the rdflib memory store, evaluated by rdflib below
+    if store is not None:  # Oxigraph or a remote endpoint: one of the store's long-lived sandboxed children
         request = _request(query, bindings or {}, default_graph_uris, named_graph_uris, max_rows, timeout)
-        answer = stores.query_pool(kg, _answer, max_memory=max_memory).call(request, timeout=timeout)
+        answer = query_pool(store, max_memory=max_memory).call(request, timeout=timeout)
     else:  # a fresh fork per query: the child shares the in-memory graph copy-on-write
         task = partial(
             _evaluate,
@@ -112,12 +109,18 @@ def execute(
     )
 
 
-def _store_module(kg: Any) -> Any:
-    """kg.stores.dispatch when *kg* lives in an Oxigraph or remote store (see kg.stores.store), else None;
-    never imported
-    here, so the memory store never loads pyoxigraph."""
-    module = sys.modules.get("kg.stores.dispatch")
-    return module if module is not None and module.backend(kg) is not None else None
+_pool_lock = threading.Lock()
+
+
+def query_pool(store: Backend, *, max_memory: int | None = sandbox.MEMORY_HEADROOM) -> sandbox.Pool:
+    """The pool of long-lived sandboxed children that answer queries on *store*, one per store, made on first
+    use (the first caller's *max_memory* holds): `_answer` runs in them."""
+    with _pool_lock:
+        pool = getattr(store, "query_pool", None)
+        if pool is None:
+            pool = sandbox.Pool(partial(_answer, store), max_memory=max_memory, **store.sandbox_needs())
+            store.query_pool = pool  # type: ignore[attr-defined]
+    return pool
 
 
 _warm_lock = threading.Lock()
@@ -156,14 +159,14 @@ def _evaluate(
     if prepared.kind == "SELECT":
         solutions = evalPart(ctx, algebra)["bindings"]
         vars = [Variable(v) for v in prepared.vars]
-        rows, truncated = _cap(([s.get(v) for v in vars] for s in solutions), max_rows)
+        rows, truncated = cap(([s.get(v) for v in vars] for s in solutions), max_rows)
         return wire.encode("SELECT", vars=prepared.vars, rows=rows, truncated=truncated)
     if prepared.kind == "ASK":
         return wire.encode("ASK", boolean=bool(evalPart(ctx, algebra)["askAnswer"]))
     if prepared.kind == "CONSTRUCT":
-        triples, truncated = _cap(_construct(ctx, algebra), max_rows)
+        triples, truncated = cap(_construct(ctx, algebra), max_rows)
     else:
-        triples, truncated = _cap(iter(evalPart(ctx, algebra)["graph"]), max_rows)
+        triples, truncated = cap(iter(evalPart(ctx, algebra)["graph"]), max_rows)
     return wire.encode(prepared.kind, triples=triples, truncated=truncated)
 
 
@@ -207,16 +210,15 @@ def _request(
     return json.dumps(request, separators=(",", ":")).encode("ascii")
 
 
-def _answer(store: Any, payload: bytes) -> bytes:
-    """In the child: the encoded result of one request on *store* (see kg.stores.dispatch.evaluate)."""
+def _answer(store: Backend, payload: bytes) -> bytes:
+    """In the child: the encoded result of one request on *store* (see `kg.stores.base.Backend`)."""
     request = json.loads(payload)
     text = request["query"]
     prepared = _prepared.get(text) or _remember(prepare(text))
     default_uris, named_uris = _dataset_iris(prepared, tuple(request["default"]), tuple(request["named"]))
     bindings = {name: wire.decode_term(value) for name, value in request["bindings"].items()}
-    stores = sys.modules["kg.stores.dispatch"]
-    return stores.evaluate(
-        store, prepared, bindings, default_uris, named_uris, request["max_rows"], request["timeout"]
+    return store.evaluate(
+        prepared, bindings, default_uris, named_uris, request["max_rows"], request["timeout"]
     )
 
 
@@ -226,14 +228,6 @@ def _remember(prepared: Prepared) -> Prepared:
             _prepared.clear()
         _prepared[prepared.text] = prepared
     return prepared
-
-
-def _cap(items: Iterator[Any], max_rows: int | None) -> tuple[list[Any], bool]:
-    """At most *max_rows* items, and whether there were more."""
-    if max_rows is None:
-        return list(items), False
-    taken = list(islice(items, max_rows + 1))
-    return taken[:max_rows], len(taken) > max_rows
 
 
 def _construct(ctx: QueryContext, algebra: Any) -> Iterator[tuple[Node, Node, Node]]:
@@ -256,7 +250,7 @@ def _dataset(kg: Any, default_uris: Sequence[str], named_uris: Sequence[str]) ->
         return kg.union, _LocalDataset(local)
     named = _LocalDataset({URIRef(i): local[URIRef(i)] for i in named_uris if URIRef(i) in local})
     iris = [URIRef(i) for i in dict.fromkeys(default_uris)]
-    picked = [kg.union if iri == UNION_GRAPH else local.get(iri) for iri in iris]
+    picked = [kg.union if str(iri) == UNION_GRAPH else local.get(iri) for iri in iris]
     chosen = [g for g in picked if g is not None]
     if len(chosen) == 1:
         return chosen[0], named

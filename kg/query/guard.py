@@ -19,6 +19,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 
 from kg.errors import QueryError
+from kg.stores.base import MSG_SERVICE
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,6 @@ UPDATE_WORDS = frozenset(
 
 MSG_TOO_LONG = "the query text is longer than 100 KB"
 MSG_UPDATE = "updates are not allowed: this endpoint is read-only"
-MSG_SERVICE = "SERVICE is not allowed: queries can only use the graphs held by this endpoint"
 MSG_NESTED = "the query is nested too deeply"
 
 

@@ -3,7 +3,7 @@
 `OxigraphBacked`: oxrdflib's Oxigraph store over a read-only pyoxigraph store, with terms converted the way
 rdflib writes them (a plain literal stays plain, not ``^^xsd:string``). `evaluate_oxigraph` runs the query
 text on pyoxigraph itself, never rdflib's engine; parameters are Oxigraph substitutions (pre-bound variables).
-It honours the dataset rules of `kg.query.execute` (see `kg.stores.dispatch`).
+It honours the dataset rules of `kg.query.execute` (see `kg.stores.base`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kg.stores import wire
-from kg.stores.dispatch import EMPTY_GRAPH, UNION_GRAPH, _cap, _or, refuse_service, substitute
+from kg.stores.base import EMPTY_GRAPH, UNION_GRAPH, bound_or, cap, refuse_service, substitute
 
 # --- term conversion ---------------------------------------------------------------------------------------
 
@@ -69,6 +69,21 @@ class OxigraphBacked(OxigraphStore):
         self.directory = directory
         self.graphs = graphs
         self.union_in_default = union_in_default
+
+    def evaluate(
+        self,
+        prepared: Any,
+        bindings: Mapping[str, Node],
+        default_uris: Sequence[str],
+        named_uris: Sequence[str],
+        max_rows: int | None,
+        timeout: float | None,
+    ) -> bytes:
+        """`kg.stores.base.Backend.evaluate` by Oxigraph (the child's deadline is the time limit)."""
+        return evaluate_oxigraph(self, prepared, bindings, default_uris, named_uris, max_rows)
+
+    def sandbox_needs(self) -> dict[str, Any]:
+        return {"keep_paths": (self.directory,)}
 
     def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:  # type: ignore[override]
 
@@ -135,13 +150,13 @@ def evaluate_oxigraph(
     if prepared.kind == "SELECT":  # terms go to the wire straight from pyoxigraph's, not through rdflib's
         names = prepared.vars
         fill = {name: wire.encode_term(bindings[name]) for name in names if name in bindings}
-        rows = ([_or(_ox_wire(solution[name]), fill.get(name)) for name in names] for solution in result)
-        taken, truncated = _cap(rows, max_rows)
+        rows = ([bound_or(_ox_wire(solution[name]), fill.get(name)) for name in names] for solution in result)
+        taken, truncated = cap(rows, max_rows)
         return wire.encode("SELECT", vars=names, rows=taken, truncated=truncated, term=None)
     if prepared.kind == "ASK":
         return wire.encode("ASK", boolean=bool(result))
     triples = ((x.subject, x.predicate, x.object) for x in result)
-    taken, truncated = _cap(_distinct(triples), max_rows)
+    taken, truncated = cap(_distinct(triples), max_rows)
     return wire.encode(prepared.kind, triples=taken, truncated=truncated, term=_ox_wire)
 
 

@@ -3,8 +3,8 @@
 `RemoteStore`: rdflib's SPARQLStore whose default graph is the union of the KG's named graphs (sent as
 ``default-graph-uri`` parameters, so an endpoint's own system graphs stay out). `evaluate_remote` sends the
 query text to the endpoint with parameters substituted into the text as RDF terms
-(`kg.stores.dispatch.substitute`).
-It honours the dataset rules of `kg.query.execute` (see `kg.stores.dispatch`).
+(`kg.stores.base.substitute`).
+It honours the dataset rules of `kg.query.execute` (see `kg.stores.base`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from kg.stores import wire
-from kg.stores.dispatch import EMPTY_GRAPH, UNION_GRAPH, _cap, _or, refuse_service, substitute
+from kg.stores.base import EMPTY_GRAPH, UNION_GRAPH, bound_or, cap, refuse_service, substitute
 
 # --- remote SPARQL endpoint --------------------------------------------------------------------------------
 
@@ -95,6 +95,21 @@ class RemoteStore(SPARQLStore):
                         self._cache.popitem(last=False)
         return iter(found)
 
+    def evaluate(
+        self,
+        prepared: Any,
+        bindings: Mapping[str, Node],
+        default_uris: Sequence[str],
+        named_uris: Sequence[str],
+        max_rows: int | None,
+        timeout: float | None,
+    ) -> bytes:
+        """`kg.stores.base.Backend.evaluate` by the endpoint."""
+        return evaluate_remote(self, prepared, bindings, default_uris, named_uris, max_rows, timeout)
+
+    def sandbox_needs(self) -> dict[str, Any]:
+        return {"connect": self.allowed_addresses()}
+
     def allowed_addresses(self) -> frozenset[tuple[str, int]]:
         """The endpoint's (host, port) and the addresses its host name resolves to (resolved once)."""
         if self._connect is None:
@@ -156,15 +171,15 @@ def evaluate_remote(
             return wire.encode("ASK", boolean=bool(result.askAnswer))
         names = prepared.vars
         rows = (
-            [_or(_from_endpoint(row.get(Variable(n))), bindings.get(n)) for n in names]
+            [bound_or(_from_endpoint(row.get(Variable(n))), bindings.get(n)) for n in names]
             for row in result.bindings
         )
-        taken, truncated = _cap(rows, max_rows)
+        taken, truncated = cap(rows, max_rows)
         return wire.encode("SELECT", vars=names, rows=taken, truncated=truncated)
     graph = Graph()
     graph.parse(data=body, format=_GRAPH_FORMATS.get(content_type, "turtle"))
     triples = (tuple(_from_endpoint(t) for t in triple) for triple in graph)
-    taken, truncated = _cap(triples, max_rows)
+    taken, truncated = cap(triples, max_rows)
     return wire.encode(prepared.kind, triples=taken, truncated=truncated)
 
 

@@ -15,7 +15,7 @@ objects, ``in``), so describe, compare, search and the pages run unchanged: on O
 store, on a remote endpoint through rdflib's SPARQLStore (one small query per triple pattern, cached: the KG
 is immutable). Queries run through `kg.query.execute.execute` go to the store's own engine in the sandboxed
 child
-(`kg.stores.dispatch`, `kg.stores.oxigraph`, `kg.stores.remote`).
+(`kg.stores.base`, `kg.stores.oxigraph`, `kg.stores.remote`).
 """
 
 from __future__ import annotations

@@ -1,43 +1,40 @@
-"""What the two non-memory stores of `kg.stores.store` share for SPARQL evaluation in the sandboxed child,
-and the
-dispatch to them: the Oxigraph store (`kg.stores.oxigraph`) and the remote SPARQL store (`kg.stores.remote`).
+"""The backend protocol of the stores that evaluate SPARQL with their own engine — the Oxigraph store
+(`kg.stores.oxigraph`) and the remote SPARQL store (`kg.stores.remote`) — and what they share.
 
 Both honour the dataset rules of `kg.query.execute`: no dataset given means the union default graph and
-every named
-graph; given IRIs pick among the KG's graphs and any other IRI is an empty graph. Both refuse SERVICE in the
-very text the store parses (`refuse_service`), and both may substitute parameters into the text as RDF terms
-(`substitute`): the remote store always, Oxigraph for SELECT variables it does not project.
+every named graph; given IRIs pick among the KG's graphs and any other IRI is an empty graph. Both refuse
+SERVICE in the very text the store parses (`refuse_service`), and both may substitute parameters into the
+text as RDF terms (`substitute`): the remote store always, Oxigraph for SELECT variables it does not project.
 """
 
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from functools import lru_cache, partial
+from collections.abc import Iterator, Mapping, Sequence
+from functools import lru_cache
 from itertools import islice
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from kg.errors import QueryError
-from kg.query import sandbox
-from kg.query.guard import MSG_SERVICE
 
 EMPTY_GRAPH = "urn:x-careers-kg:empty-graph"  # a graph no store holds: "the empty graph"
 UNION_GRAPH = "urn:x-arq:UnionGraph"
+MSG_SERVICE = "SERVICE is not allowed: queries can only use the graphs held by this endpoint"
 _IRI_SAFE = re.compile(r'^[^<>"{}|^`\\\x00-\x20]*$')
 
 
-def _cap(items: Iterator[Any], max_rows: int | None) -> tuple[list[Any], bool]:
+def cap(items: Iterator[Any], max_rows: int | None) -> tuple[list[Any], bool]:
+    """At most *max_rows* items, and whether there were more."""
     if max_rows is None:
         return list(items), False
     taken = list(islice(items, max_rows + 1))
     return taken[:max_rows], len(taken) > max_rows
 
 
-def _or(value: Any, fallback: Any) -> Any:
+def bound_or(value: Any, fallback: Any) -> Any:
     """*value*, or for an unbound one the parameter's value (SELECT * loses substituted variables)."""
     return fallback if value is None else value
 
@@ -130,61 +127,31 @@ def _term(node: Node) -> str:
     return node.n3()
 
 
-# --- what the sandbox needs, and the dispatch ---------------------------------------------------------------
+# --- the backend protocol ----------------------------------------------------------------------------------
 
 
-def backend(kg: Any) -> Any:
-    """The non-memory store behind *kg*, or None."""
-    from kg.stores.oxigraph import OxigraphBacked
-    from kg.stores.remote import RemoteStore
+@runtime_checkable
+class Backend(Protocol):
+    """A store that evaluates SPARQL itself, in a long-lived sandboxed child (see `kg.query.execute`)."""
 
+    def evaluate(
+        self,
+        prepared: Any,
+        bindings: Mapping[str, Node],
+        default_uris: Sequence[str],
+        named_uris: Sequence[str],
+        max_rows: int | None,
+        timeout: float | None,
+    ) -> bytes:
+        """The wire-encoded result (`kg.stores.wire`) of *prepared* with *bindings* on this store."""
+        ...
+
+    def sandbox_needs(self) -> dict[str, Any]:
+        """What the sandboxed child must keep (`keep_paths`: the store's files) or reach (`connect`)."""
+        ...
+
+
+def backend(kg: Any) -> Backend | None:
+    """The store behind *kg* when it evaluates SPARQL itself, else None (rdflib's memory store)."""
     store = getattr(getattr(kg, "union", None), "store", None)
-    return store if isinstance(store, (OxigraphBacked, RemoteStore)) else None
-
-
-def sandbox_needs(kg: Any) -> dict[str, Any]:
-    """What the child must keep (the store's files) or reach (the endpoint) for *kg*'s store."""
-    from kg.stores.oxigraph import OxigraphBacked
-    from kg.stores.remote import RemoteStore
-
-    store = backend(kg)
-    if isinstance(store, OxigraphBacked):
-        return {"keep_paths": (store.directory,)}
-    if isinstance(store, RemoteStore):
-        return {"connect": store.allowed_addresses()}
-    return {}
-
-
-_pool_lock = threading.Lock()
-
-
-def query_pool(
-    kg: Any, answer: Callable[[Any, bytes], bytes], *, max_memory: int | None = sandbox.MEMORY_HEADROOM
-) -> sandbox.Pool:
-    """The pool of long-lived sandboxed children that answer queries on *kg*'s store, one per store, made on
-    first use: ``answer(store, request)`` runs in them (the first caller's *answer* and *max_memory* hold)."""
-    store = backend(kg)
-    with _pool_lock:
-        pool = getattr(store, "query_pool", None)
-        if pool is None:
-            pool = sandbox.Pool(partial(answer, store), max_memory=max_memory, **sandbox_needs(kg))
-            store.query_pool = pool
-    return pool
-
-
-def evaluate(
-    store: Any,
-    prepared: Any,
-    bindings: Mapping[str, Node],
-    default_uris: Sequence[str],
-    named_uris: Sequence[str],
-    max_rows: int | None,
-    timeout: float | None,
-) -> bytes:
-    """Evaluate *prepared* on *store* (see `backend`) with its own engine: Oxigraph, or the endpoint."""
-    from kg.stores.oxigraph import OxigraphBacked, evaluate_oxigraph
-    from kg.stores.remote import evaluate_remote
-
-    if isinstance(store, OxigraphBacked):
-        return evaluate_oxigraph(store, prepared, bindings, default_uris, named_uris, max_rows)
-    return evaluate_remote(store, prepared, bindings, default_uris, named_uris, max_rows, timeout)
+    return store if isinstance(store, Backend) else None
