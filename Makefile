@@ -25,6 +25,7 @@ test: $(BIN)/careers-kg
 
 lint: $(BIN)/careers-kg
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check kg tests bench
 
 bench: $(BIN)/careers-kg

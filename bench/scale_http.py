@@ -58,8 +58,8 @@ sys.path.insert(0, str(ROOT))
 from bench.web_throughput import server, wrk_failures  # noqa: E402
 from kg.config import Settings  # noqa: E402
 from kg.importers import synth  # noqa: E402
-from kg.query import formats  # noqa: E402
 from kg.query.catalogue import StoredQuery, load_catalogue  # noqa: E402
+from kg.rdf import formats  # noqa: E402
 from kg.stores.processes import free_port  # noqa: E402
 
 STORES = ("memory", "oxigraph")

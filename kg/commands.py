@@ -79,7 +79,7 @@ def sparql(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    from kg.query import formats
+    from kg.rdf import formats
     from kg.stores.store import open_kg as build_kg
 
     if getattr(args, "named_graphs", False):
@@ -176,7 +176,7 @@ def _query_text(text: str) -> str:
 
 
 def _result_format(value: str | None, kind: str, output: Path | None) -> str:
-    from kg.query import formats
+    from kg.rdf import formats
 
     candidates = formats.result_formats_for(kind)
     if value:
@@ -196,7 +196,7 @@ def _result_format(value: str | None, kind: str, output: Path | None) -> str:
 
 
 def _emit_result(result: Any, fmt: str, kg: Any, output: Path | None, max_rows: int) -> int:
-    from kg.query.formats import serialize_result
+    from kg.rdf.formats import serialize_result
     from kg.rdf.labels import label
 
     _write(serialize_result(result, fmt, labels=lambda node: label(kg.union, node)), output)

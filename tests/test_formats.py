@@ -15,9 +15,9 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.query import Result
 
-from kg.query import formats
 from kg.query.execute import QueryResult
-from kg.query.formats import negotiate, resolve, serialize_graph, serialize_result
+from kg.rdf import formats
+from kg.rdf.formats import negotiate, resolve, serialize_graph, serialize_result
 from kg.rdf.namespaces import CKG
 
 pytestmark = pytest.mark.filterwarnings(

@@ -10,7 +10,7 @@ import pytest
 from rdflib import RDF, Graph
 from web_fixtures import HTML, web_client
 
-from kg.query import formats
+from kg.rdf import formats
 from kg.rdf.namespaces import ID, SCHEMA
 
 PAY = "/queries/median-pay"

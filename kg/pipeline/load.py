@@ -12,7 +12,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg.errors import DataError
-from kg.query.formats import graph_format_for_path
+from kg.rdf.formats import graph_format_for_path
 from kg.rdf.namespaces import BASE, bind_prefixes
 
 

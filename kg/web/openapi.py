@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from kg.query import formats
+from kg.rdf import formats
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "iri": {

@@ -6,7 +6,7 @@ import re
 
 from flask import Blueprint, Response, abort
 
-from kg.query import formats
+from kg.rdf import formats
 from kg.rdf.namespaces import ID
 from kg.views.describe import Entity, describe, entity_graph
 from kg.web import jsonld

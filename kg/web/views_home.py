@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, request
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, VOID
 
-from kg.query import formats
+from kg.rdf import formats
 from kg.rdf.namespaces import BASE, CKG, ID, ONTOLOGY_IRI, SCHEMA, bind_prefixes
 from kg.views.describe import citation
 from kg.web.cache import NO_CACHE_HEADER

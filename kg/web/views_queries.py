@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort
 
 from kg.errors import ParamError
-from kg.query import formats
 from kg.query.catalogue import StoredQuery, bind
 from kg.query.execute import execute
+from kg.rdf import formats
 from kg.web.openapi import openapi_document
 from kg.web.respond import Alternate, alternates, link_header, negotiate, send_json, single_args, split_suffix
 from kg.web.respond import page as render_page

@@ -15,8 +15,8 @@ from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, abort, request
 
-from kg.query import formats
 from kg.query.execute import QueryResult, execute, query_kind
+from kg.rdf import formats
 from kg.rdf.namespaces import sparql_prologue
 from kg.web.respond import negotiate, page, send, wants_html
 from kg.web.state import state

@@ -1,7 +1,7 @@
 """Writers for SELECT/ASK results (SPARQL 1.1 JSON, XML, CSV, TSV) and the aligned text table.
 
 Each writer takes a query result (anything with ``kind``, ``vars``, ``rows``, ``boolean``, ``graph``,
-``truncated`` — `kg.query.execute.QueryResult`) and a label function, and returns bytes. `kg.query.formats`
+``truncated`` — `kg.query.execute.QueryResult`) and a label function, and returns bytes. `kg.rdf.formats`
 maps format
 names, extensions and media types to these writers; nothing else should call them directly.
 """

@@ -20,7 +20,7 @@ from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.term import Node
 
 from kg.config import package_root
-from kg.query import results
+from kg.rdf import results
 from kg.rdf.namespaces import PREFIXES, bind_prefixes
 
 CONTEXT_FILE = package_root() / "ontology" / "context.jsonld"
