@@ -28,9 +28,12 @@ def validate(args: argparse.Namespace) -> int:
 
 
 def build(args: argparse.Namespace) -> int:
+    from kg.query.catalogue import load_catalogue
     from kg.stores.store import open_kg
 
-    kg = open_kg(_settings(args), use_cache=not args.no_cache, progress=_progress())
+    settings = _settings(args)
+    kg = open_kg(settings, use_cache=not args.no_cache, progress=_progress())
+    load_catalogue(settings.queries_dir, settings.root, settings.cache_dir)  # checked and prepared once
     c = kg.triple_counts
     print(f"built {kg.version}: {c['data']} data, {c['ontology']} ontology, {c['inferred']} inferred triples")
     return 0

@@ -15,6 +15,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -36,13 +37,14 @@ def library_versions() -> tuple[str, ...]:
     return tuple(out)
 
 
-def path_for(cache_dir: Path, key: str) -> Path:
-    return Path(cache_dir) / f"kg-{key}.pickle"
+def path_for(cache_dir: Path, key: str, kind: str = "kg") -> Path:
+    return Path(cache_dir) / f"{kind}-{key}.pickle"
 
 
-def load(cache_dir: Path, key: str) -> dict[str, Any] | None:
-    """The parts stored under *key*, or None when absent, unreadable, corrupt or of another format."""
-    path = path_for(cache_dir, key)
+def load(cache_dir: Path, key: str, kind: str = "kg") -> dict[str, Any] | None:
+    """The parts stored under *key*, or None when absent, unreadable, corrupt or of another format. *kind*
+    names the family of cache files (the build: ``kg``; the prepared stored queries: ``queries``)."""
+    path = path_for(cache_dir, key, kind)
     try:
         blob = path.read_bytes()
     except OSError:
@@ -64,11 +66,17 @@ def load(cache_dir: Path, key: str) -> dict[str, Any] | None:
     return parts if isinstance(parts, dict) else None
 
 
-def store(cache_dir: Path, key: str, parts: dict[str, Any]) -> Path | None:
+def store(
+    cache_dir: Path,
+    key: str,
+    parts: dict[str, Any],
+    kind: str = "kg",
+    dumps: Callable[[Any], bytes] | None = None,
+) -> Path | None:
     """Write *parts* under *key* atomically (temporary file + rename); None if the directory is not
-    writable."""
-    payload = pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
-    path = path_for(cache_dir, key)
+    writable. *dumps* pickles (default `pickle.dumps`)."""
+    payload = dumps(parts) if dumps else pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
+    path = path_for(cache_dir, key, kind)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kg-", suffix=".tmp")
@@ -82,7 +90,7 @@ def store(cache_dir: Path, key: str, parts: dict[str, Any]) -> Path | None:
             raise
     except OSError:
         return None
-    _prune(path.parent, keep=path)
+    _prune(path.parent, keep=path, kind=kind)
     return path
 
 
@@ -97,9 +105,9 @@ def _discard(path: Path) -> None:
         pass
 
 
-def _prune(cache_dir: Path, keep: Path) -> None:
+def _prune(cache_dir: Path, keep: Path, kind: str) -> None:
     try:
-        files = sorted(cache_dir.glob("kg-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        files = sorted(cache_dir.glob(f"{kind}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
     except OSError:
         return
     for old in files[KEEP:]:

@@ -19,6 +19,7 @@ text.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -30,8 +31,10 @@ from rdflib import Variable
 from rdflib.term import Node
 
 from kg.errors import QueryError, QueryLoadError, UnknownQueryError
+from kg.pipeline import cache
 from kg.pipeline.load import display_name
 from kg.query import params as conv
+from kg.query import preparedcache
 from kg.query.execute import Prepared, QueryResult, execute, prepare
 
 HEADER_KEYS = ("description", "params", "tags", "title")
@@ -90,10 +93,34 @@ class Catalogue(Mapping[str, StoredQuery]):
         raise UnknownQueryError(name, _close(name, self._queries))
 
 
-def load_catalogue(directory: Path, root: Path | None = None) -> Catalogue:
-    """Every ``*.rq`` file in *directory*, parsed and prepared; the first bad file raises `QueryLoadError`."""
+def load_catalogue(directory: Path, root: Path | None = None, cache_dir: Path | None = None) -> Catalogue:
+    """Every ``*.rq`` file in *directory*, parsed and prepared; the first bad file raises `QueryLoadError`.
+    With *cache_dir*, the prepared queries are kept there keyed by the files' bytes and the library versions
+    (`kg.query.preparedcache`): an unchanged catalogue loads without parsing."""
     paths = sorted(Path(directory).glob("*.rq"))
-    return Catalogue({q.name: q for q in (load_query(p, root) for p in paths)})
+    key = _catalogue_key(paths) if cache_dir is not None else None
+    if key is not None:
+        with preparedcache.deep_recursion():
+            cached = cache.load(cache_dir, key, kind="queries")
+        if cached is not None:
+            return Catalogue(cached["queries"])
+    catalogue = Catalogue({q.name: q for q in (load_query(p, root) for p in paths)})
+    if key is not None:
+        cache.store(cache_dir, key, {"queries": dict(catalogue)}, kind="queries", dumps=preparedcache.dumps)
+    return catalogue
+
+
+def _catalogue_key(paths: list[Path]) -> str | None:
+    """A hash of every file's name and bytes and of the library versions; None if a file cannot be read
+    (the uncached load then names it)."""
+    digest = hashlib.sha256("\0".join((cache.FORMAT, *cache.library_versions())).encode())
+    for path in paths:
+        try:
+            content = path.read_bytes()
+        except OSError:
+            return None
+        digest.update(b"\0%s\0%d\0" % (path.name.encode(), len(content)) + content)
+    return digest.hexdigest()[:32]
 
 
 def find_query(directory: Path, name: str, root: Path | None = None) -> StoredQuery:

@@ -35,7 +35,7 @@ class WebState:
         return cls(
             settings=settings,
             kg=kg,
-            catalogue=load_catalogue(settings.queries_dir, settings.root),
+            catalogue=load_catalogue(settings.queries_dir, settings.root, settings.cache_dir),
             search=SearchIndex.build(kg.union, kg.data),
             professions=professions(kg),
         )
