@@ -19,6 +19,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 
 from kg.errors import QueryError
+from kg.rdf.sparql_lexer import tokens
 from kg.stores.base import MSG_SERVICE
 
 log = logging.getLogger(__name__)
@@ -147,17 +148,6 @@ def _mentions_service(root: Any) -> bool:
 # Linear time on any input: a string runs to its closing quote or, unterminated, to the end of its line
 # (short strings) or of the text (long strings); possessive loops never backtrack, so no text is scanned
 # twice (a plain `"(?:[^"\\]|\\.)*"` takes minutes on 100 KB of `"\`).
-_TOKEN = re.compile(
-    r"""(?P<comment>\#[^\r\n]*+)
-      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*+>)
-      | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*+(?:\"\"\"|\\?\Z)
-                  |'''(?:[^'\\]|\\.|'(?!''))*+(?:'''|\\?\Z)
-                  |"(?:[^"\\\r\n]|\\.)*+(?:"|\\?(?=[\r\n])|\\?\Z)
-                  |'(?:[^'\\\r\n]|\\.)*+(?:'|\\?(?=[\r\n])|\\?\Z))
-      | (?P<word>[A-Za-z_][A-Za-z0-9_]*+)
-      | (?P<open>[{(\[]) | (?P<close>[})\]])""",
-    re.X | re.S,
-)
 
 
 def _first_keyword(text: str) -> str | None:
@@ -167,16 +157,13 @@ def _first_keyword(text: str) -> str | None:
         text = expandUnicodeEscapes(text)  # as rdflib does before parsing: \u0053ELECT is SELECT
     except ValueError:  # an escape beyond U+10FFFF: the parser refuses the query anyway
         pass
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup
-        if kind in ("comment", "string", "open", "close"):
-            continue
+    for kind, token in tokens(text):
         if kind == "iri":
             if not expecting_iri:
                 return None
             expecting_iri = False
-        elif not expecting_iri:
-            word = m.group().upper()
+        elif kind == "word" and not expecting_iri:
+            word = token.upper()
             if word in ("BASE", "PREFIX"):
                 expecting_iri = True
                 continue
@@ -187,11 +174,11 @@ def _first_keyword(text: str) -> str | None:
 def nesting_depth(text: str) -> int:
     """The deepest nesting of braces, parentheses and brackets outside strings, IRIs and comments."""
     depth = deepest = 0
-    for m in _TOKEN.finditer(text):
-        if m.lastgroup == "open":
+    for kind, _ in tokens(text):
+        if kind == "open":
             depth += 1
             deepest = max(deepest, depth)
-        elif m.lastgroup == "close":
+        elif kind == "close":
             depth -= 1
     return deepest
 

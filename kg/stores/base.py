@@ -19,6 +19,7 @@ from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from kg.errors import QueryError
+from kg.rdf.sparql_lexer import tokens
 
 EMPTY_GRAPH = "urn:x-careers-kg:empty-graph"  # a graph no store holds: "the empty graph"
 UNION_GRAPH = "urn:x-arq:UnionGraph"
@@ -41,17 +42,6 @@ def bound_or(value: Any, fallback: Any) -> Any:
 
 # --- parameters substituted into the text ----------------------------------------------------------------
 
-_TOKEN = re.compile(
-    r"""(?P<comment>\#[^\n]*)
-    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-                 |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-    | (?P<iri><[^<>"{}|^`\\\s]*>)
-    | (?P<var>[?$][A-Za-z0-9_\u00c0-\uffff][A-Za-z0-9_\u00b7\u00c0-\uffff]*)
-    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-    | (?P<space>\s+)
-    | (?P<other>.)""",
-    re.X | re.S,
-)
 _PROJECTION_END = frozenset({"WHERE", "FROM"})
 _MODIFIER_END = frozenset({"LIMIT", "OFFSET", "HAVING", "VALUES", "SELECT", "CONSTRUCT", "ASK", "DESCRIBE"})
 
@@ -66,8 +56,7 @@ def substitute(text: str, bindings: Mapping[str, Node]) -> str:
     state = ""  # "projection" | "modifier" | ""
     depth = 0  # parentheses
     previous = ""  # the last significant token, upper-cased
-    for match in _TOKEN.finditer(text):
-        kind, token = match.lastgroup, match.group()
+    for kind, token in tokens(text):
         upper = token.upper()
         if kind == "word" and previous != ":":
             if upper == "SELECT":
@@ -78,11 +67,11 @@ def substitute(text: str, bindings: Mapping[str, Node]) -> str:
                 state == "modifier" and upper in _MODIFIER_END
             ):
                 state = ""
-        elif kind == "other" and token in "{}":
+        elif token in "{}" and kind in ("open", "close"):
             state = ""
-        elif kind == "other" and token == "(":
+        elif kind == "open" and token == "(":
             depth += 1
-        elif kind == "other" and token == ")":
+        elif kind == "close" and token == ")":
             depth -= 1
         if kind == "var" and token[1:] in terms and previous != "AS":
             term = terms[token[1:]]
@@ -110,8 +99,7 @@ def refuse_service(text: str) -> None:
 @lru_cache(maxsize=512)
 def _says_service(text: str) -> bool:
     previous = ""
-    for match in _TOKEN.finditer(text):
-        kind, token = match.lastgroup, match.group()
+    for kind, token in tokens(text):
         if kind == "word" and token.upper() == "SERVICE" and previous != ":":
             return True
         if kind not in ("comment", "space"):
