@@ -15,7 +15,8 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -53,16 +54,13 @@ def load(cache_dir: Path, key: str, kind: str = "kg") -> dict[str, Any] | None:
     if header != _header(payload):
         _discard(path)
         return None
-    enabled = gc.isenabled()
-    gc.disable()  # unpickling allocates many objects that live on: collecting meanwhile only costs time
     try:
-        parts = pickle.loads(payload)
+        # unpickling allocates many objects that live on: collecting meanwhile only costs time
+        with gc_paused():
+            parts = pickle.loads(payload)
     except Exception:  # a payload that matches its checksum but will not load (e.g. an rdflib change)
         _discard(path)
         return None
-    finally:
-        if enabled:
-            gc.enable()
     return parts if isinstance(parts, dict) else None
 
 
@@ -113,3 +111,16 @@ def _prune(cache_dir: Path, keep: Path, kind: str) -> None:
     for old in files[KEEP:]:
         if old != keep:
             _discard(old)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: millions of new tuples (which make no cycles) would otherwise
+    trigger many full collections, each slower as the heap grows (a third of the time at 10⁶ triples)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()

@@ -79,7 +79,7 @@ def node_id(node: Node | None) -> str:
     return str(node) if not isinstance(node, Literal) else node.n3()
 
 
-def local_name(node: Node | None) -> str:
+def iri_tail(node: Node | None) -> str:
     return "" if node is None else str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 

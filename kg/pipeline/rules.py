@@ -31,16 +31,15 @@ owlrl's.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import chain
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg.pipeline.cache import gc_paused
 from kg.pipeline.reason import Closure, keep
 
 Triple = tuple[Node, Node, Node]
@@ -284,19 +283,6 @@ def literal_errors(triples: Iterable[Triple]) -> tuple[str, ...]:
             except ValueError:
                 messages.add(f"Lexical value of the literal '{o}' does not match its datatype ({o.datatype})")
     return tuple(sorted(messages))
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside: millions of new tuples (which make no cycles) would otherwise
-    trigger many full collections, each slower as the heap grows (a third of the time at 10⁶ triples)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _group(triples: Iterable[Triple]) -> dict[Node, list[Triple]]:

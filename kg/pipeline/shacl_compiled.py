@@ -47,8 +47,8 @@ from rdflib import OWL, RDF, RDFS, SH, XSD, BNode, Graph, Literal, URIRef
 from rdflib.paths import Path
 from rdflib.term import Node, Variable
 
-from kg.pipeline.report import Report, ValidationResult, local_name, node_id, path_label, sorted_results
-from kg.pipeline.rules import gc_paused
+from kg.pipeline.cache import gc_paused
+from kg.pipeline.report import Report, ValidationResult, iri_tail, node_id, path_label, sorted_results
 from kg.rdf.labels import label
 from kg.rdf.namespaces import curie
 
@@ -594,7 +594,7 @@ def _result(hit: _Hit, labels: Graph, inverse_paths: dict[Node, URIRef]) -> Vali
         path=str(hit.path) if isinstance(hit.path, URIRef) else "",
         path_label=path_label(hit.path, labels, inverse_paths.get),
         message=hit.message,
-        severity=local_name(hit.severity) or "Violation",
+        severity=iri_tail(hit.severity) or "Violation",
         shape=node_id(hit.shape),
     )
 

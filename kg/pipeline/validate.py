@@ -14,7 +14,7 @@ from typing import Any
 
 from rdflib import RDF, SH, Graph, URIRef
 
-from kg.pipeline.report import Report, ValidationResult, local_name, node_id, path_label, sorted_results
+from kg.pipeline.report import Report, ValidationResult, iri_tail, node_id, path_label, sorted_results
 from kg.rdf.labels import label
 
 COMPILED_FROM = 50_000  # data triples from which engine="auto" uses the compiled validator
@@ -113,8 +113,8 @@ def _results(results: Graph, labels: Graph) -> list[ValidationResult]:
                 focus_label=label(labels, focus) if focus is not None else "",
                 path=node_id(path) if isinstance(path, URIRef) else "",
                 path_label=path_label(path, labels, lambda node: results.value(node, SH.inversePath)),
-                message="; ".join(messages) or local_name(results.value(node, SH.sourceConstraintComponent)),
-                severity=local_name(severity) or "Violation",
+                message="; ".join(messages) or iri_tail(results.value(node, SH.sourceConstraintComponent)),
+                severity=iri_tail(severity) or "Violation",
                 shape=node_id(results.value(node, SH.sourceShape)),
             )
         )
