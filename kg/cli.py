@@ -69,8 +69,9 @@ def _parser() -> argparse.ArgumentParser:
             "--store",
             default=None,
             metavar="STORE",
-            help="where the graph lives: memory (default), oxigraph[:DIR] (on disk, loaded once per build) "
-            "or sparql:QUERY_URL (a remote SPARQL 1.1 endpoint holding the built graph)",
+            help="where the graph lives: auto (default: memory for small data, oxigraph for large), memory, "
+            "oxigraph[:DIR] (on disk, loaded once per build) or sparql:QUERY_URL (a remote SPARQL 1.1 "
+            "endpoint holding the built graph)",
         )
         return p
 

@@ -15,8 +15,7 @@ Environment variables (all optional; keyword overrides win over them, they win o
 | `CAREERS_KG_WORKERS` | `workers` | `2` |
 | `CAREERS_KG_QUERY_TIMEOUT` | `query_timeout` (seconds) | `10.0` |
 | `CAREERS_KG_MAX_ROWS` | `max_rows` | `10000` |
-| `CAREERS_KG_STORE` | `store`: `memory`, `oxigraph[:DIR]`, `sparql:QUERY_URL` (kg/stores/store.py) |
-`memory` |
+| `CAREERS_KG_STORE` | `store`: `auto`, `memory`, `oxigraph[:DIR]`, `sparql:QUERY_URL` (kg/stores) | `auto` |
 """
 
 from __future__ import annotations
@@ -65,7 +64,7 @@ class Settings:
     query_timeout: float = 10.0
     max_rows: int = 10000
     named_graphs: tuple[tuple[str, Path], ...] = ()
-    store: str = "memory"
+    store: str = "auto"
 
     @classmethod
     def from_env(

@@ -25,13 +25,14 @@ from rdflib import RDF, Literal
 from rdflib.namespace import XSD
 from web_fixtures import web_client
 
+from kg.config import Settings
 from kg.errors import ConfigError, QueryError
 from kg.pipeline import build as build_module
 from kg.query import execute as sparql_module
 from kg.query import sandbox
 from kg.query.catalogue import load_catalogue, run
 from kg.rdf.namespaces import CKG, ID
-from kg.stores.store import StoreSpec, open_kg, open_store, parse_store
+from kg.stores.store import AUTO_OXIGRAPH_BYTES, StoreSpec, open_kg, open_store, parse_store, resolve_store
 from kg.views.compare import compare, professions
 from kg.views.describe import describe
 from kg.views.search import search
@@ -419,6 +420,7 @@ def test_remote_parameters_are_terms_not_text(remote_kg):
 
 def test_parse_store():
     assert parse_store("memory") == StoreSpec("memory")
+    assert parse_store("auto") == StoreSpec("auto")
     assert parse_store("oxigraph") == StoreSpec("oxigraph", "")
     assert parse_store("oxigraph:/var/kg") == StoreSpec("oxigraph", "/var/kg")
     assert parse_store("sparql:http://127.0.0.1:8890/sparql") == StoreSpec(
@@ -429,9 +431,20 @@ def test_parse_store():
             parse_store(bad)
 
 
-def test_memory_is_the_default(settings, kg):
-    assert settings.store == "memory"
+def test_auto_is_the_default_and_picks_memory_for_the_seed(settings, kg):
+    assert settings.store == "auto"
+    assert resolve_store(settings) == StoreSpec("memory")  # data/careers.ttl: 72 KB
     assert open_store(settings, kg) is kg
+
+
+def test_auto_picks_oxigraph_for_large_data(tmp_path):
+    big = tmp_path / "big.nt"
+    with big.open("wb") as out:
+        out.truncate(AUTO_OXIGRAPH_BYTES)
+    assert resolve_store(Settings.from_env(root=REPO, environ={}, data_files=(big,))) == StoreSpec("oxigraph")
+    small = Settings.from_env(root=REPO, environ={}, data_files=(REPO / "data" / "careers.ttl",))
+    assert resolve_store(small) == StoreSpec("memory")
+    assert resolve_store(small.replace(store="oxigraph:/x")) == StoreSpec("oxigraph", "/x")
 
 
 def test_cli_store_option(tmp_path, monkeypatch, capsys):

@@ -39,7 +39,7 @@ from kg.config import Settings
 from kg.errors import ConfigError
 from kg.rdf.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 
-__all__ = ["StoreSpec", "open_kg", "open_store", "parse_store", "quads"]
+__all__ = ["StoreSpec", "open_kg", "open_store", "parse_store", "quads", "resolve_store"]
 
 Progress = Callable[[str], None]
 META = "careers-kg-store.json"  # written last: its presence means the load completed
@@ -54,12 +54,15 @@ class StoreSpec:
     location: str = ""  # oxigraph: a directory ("" = the default); sparql: the query URL
 
 
+AUTO_OXIGRAPH_BYTES = 16 * 2**20  # `auto`: data files this large or larger go to Oxigraph
+
+
 def parse_store(value: str) -> StoreSpec:
-    """`memory`, `oxigraph`, `oxigraph:DIR` or `sparql:URL`; ConfigError otherwise."""
-    kind, _, location = (value or "memory").partition(":")
+    """`auto`, `memory`, `oxigraph`, `oxigraph:DIR` or `sparql:URL`; ConfigError otherwise."""
+    kind, _, location = (value or "auto").partition(":")
     kind = kind.strip().lower()
-    if kind == "memory" and not location:
-        return StoreSpec("memory")
+    if kind in ("memory", "auto") and not location:
+        return StoreSpec(kind)
     if kind == "oxigraph":
         return StoreSpec("oxigraph", location)
     if kind == "sparql":
@@ -67,7 +70,23 @@ def parse_store(value: str) -> StoreSpec:
         if url.scheme not in ("http", "https") or not url.hostname:
             raise ConfigError(f"--store sparql: needs an http(s) query URL, got {location!r}")
         return StoreSpec("sparql", location)
-    raise ConfigError(f"unknown store {value!r}: use memory, oxigraph[:DIR] or sparql:QUERY_URL")
+    raise ConfigError(f"unknown store {value!r}: use auto, memory, oxigraph[:DIR] or sparql:QUERY_URL")
+
+
+def resolve_store(settings: Settings) -> StoreSpec:
+    """The store *settings* name; `auto` (the default) is the memory store for small data (the seed) and an
+    Oxigraph store once the data files reach `AUTO_OXIGRAPH_BYTES` (the OEWS figures): rdflib's memory store
+    holds a million triples in gigabytes and loads them in seconds, Oxigraph opens them from disk at once."""
+    spec = parse_store(settings.store)
+    if spec.kind != "auto":
+        return spec
+    size = 0
+    for path in settings.data_files:
+        try:
+            size += Path(path).stat().st_size
+        except OSError:
+            pass  # the build names the unreadable file
+    return StoreSpec("oxigraph" if size >= AUTO_OXIGRAPH_BYTES else "memory")
 
 
 def open_kg(settings: Settings, *, use_cache: bool = True, progress: Progress | None = None) -> Any:
@@ -75,7 +94,7 @@ def open_kg(settings: Settings, *, use_cache: bool = True, progress: Progress | 
     `kg.pipeline.build.build`)."""
     from kg.pipeline.build import build
 
-    spec = parse_store(settings.store)
+    spec = resolve_store(settings)
     if spec.kind == "oxigraph":
         return _open_oxigraph(settings, spec, use_cache=use_cache, progress=progress)
     kg = build(settings, use_cache=use_cache, progress=progress)
@@ -85,7 +104,7 @@ def open_kg(settings: Settings, *, use_cache: bool = True, progress: Progress | 
 def open_store(settings: Settings, kg: Any) -> Any:
     """*kg* (a built, in-memory KnowledgeGraph) served from the store *settings* names: the same version,
     report and counts, with dataset/data/ontology/inferred/union backed by that store."""
-    spec = parse_store(settings.store)
+    spec = resolve_store(settings)
     if spec.kind == "memory":
         return kg
     if spec.kind == "oxigraph":
