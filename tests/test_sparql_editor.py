@@ -34,7 +34,9 @@ def _config(html: str) -> dict:
 
 def test_vendored_files_match_their_recorded_hashes():
     lines = (YASGUI / "VERSION").read_text().splitlines()
-    assert lines[0] == "@triply/yasgui 4.2.28 (MIT), from the npm registry; vendored by tools/vendor_yasgui.sh"
+    assert lines[0] == (
+        "@triply/yasgui 4.2.28 (MIT), from the npm registry; vendored by tools/vendor_yasgui.sh"
+    )
     recorded = dict(reversed(line.split()) for line in lines[3:])
     assert sorted(recorded) == ["LICENSE.txt", "THIRD-PARTY-LICENSES.txt", "yasgui.min.css", "yasgui.min.js"]
     for name, digest in recorded.items():
@@ -107,7 +109,7 @@ def test_an_error_keeps_the_query_text(client):
 
 
 def test_results_show_iris_as_well_as_labels(client):
-    query = "PREFIX ckg: <https://w3id.org/careers-kg/ontology#>\nSELECT ?p WHERE { ?p a ckg:Profession } ORDER BY ?p"
+    query = "PREFIX ckg: <https://w3id.org/careers-kg/ontology#>\nSELECT ?p { ?p a ckg:Profession } ORDER BY ?p"
     html = client.get(f"/sparql?query={quote(query)}", headers=HTML).get_data(as_text=True)
     assert (
         '<td data-label="p"><a href="/id/cancer-registrar">Cancer Registrar</a>'

@@ -6,24 +6,24 @@ Results by Accept: SELECT/ASK as JSON, XML, CSV, TSV; CONSTRUCT/DESCRIBE as Turt
 RDF/XML; a browser gets an HTML table with labels, IRIs and links. All execution goes through
 `kg.sparql.execute`.
 
-The page is a plain form that works without JavaScript; with JavaScript, YASGUI (vendored in static/yasgui/)
-replaces it, configured from a JSON block on the page (the endpoint, the project prefixes, the ontology's classes
-and properties for completion, and the stored queries as examples). YASGUI adds one <style> element, so this
-page's Content-Security-Policy allows that stylesheet by its hash (`CSP_EDITOR`); nothing else is loosened.
+The page is a plain form that works without JavaScript; with JavaScript, YASGUI (vendored in
+static/yasgui/) replaces it, configured from a JSON block on the page (the endpoint, the project prefixes, the
+ontology's classes and properties for completion, and the stored queries as examples). YASGUI adds one <style>
+element, so this page's Content-Security-Policy allows that stylesheet by its hash (`CSP_EDITOR`); nothing
+else is loosened.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl
-
 from typing import Any
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, abort, request, url_for
 from rdflib import OWL, RDF, RDFS, URIRef
 
 from kg import formats
-from kg.namespaces import PREFIXES, SKOS, sparql_prologue
+from kg.namespaces import PREFIXES, SKOS
 from kg.sparql import QueryError, QueryResult, execute, query_kind
 from kg.web.respond import negotiate, page, send, wants_html
 from kg.web.state import state
@@ -40,7 +40,7 @@ EXAMPLE = (
     "SELECT ?profession ?label WHERE {\n  ?profession a ckg:Profession ; skos:prefLabel ?label .\n}\n"
     "ORDER BY ?label\n"
 )
-# YASGUI's column resizer adds one fixed <style> element (its text is a literal in static/yasgui/yasgui.min.js;
+# YASGUI's column resizer adds one fixed <style> element (its text is a literal in yasgui.min.js; the test
 # tests/test_sparql_editor.py recomputes this hash from the vendored file). The editor page allows that one
 # stylesheet by its hash; every other inline style, inline script and eval stays blocked, as on every page.
 YASGUI_STYLE_HASH = "sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk="
