@@ -14,6 +14,7 @@ from urllib.parse import quote
 import pytest
 from web_fixtures import HTML, web_client
 
+from kg.namespaces import CKG
 from kg.web.app import CSP
 from kg.web.views_sparql import CSP_EDITOR, YASGUI_STYLE_HASH
 
@@ -109,7 +110,7 @@ def test_an_error_keeps_the_query_text(client):
 
 
 def test_results_show_iris_as_well_as_labels(client):
-    query = "PREFIX ckg: <https://w3id.org/careers-kg/ontology#>\nSELECT ?p { ?p a ckg:Profession } ORDER BY ?p"
+    query = f"PREFIX ckg: <{CKG}>\nSELECT ?p {{ ?p a ckg:Profession }} ORDER BY ?p"
     html = client.get(f"/sparql?query={quote(query)}", headers=HTML).get_data(as_text=True)
     assert (
         '<td data-label="p"><a href="/id/cancer-registrar">Cancer Registrar</a>'
