@@ -35,9 +35,9 @@ from kg import synth  # noqa: E402
 from kg.config import Settings  # noqa: E402
 
 TARGET_MS = 10.0
-FIRST = "Medical Dental Clinical Surgical Cardiovascular Radiologic Respiratory Occupational Physical Pharmacy"
+FIRST = "Medical Dental Clinical Surgical Cardiovascular Radiologic Respiratory Occupational Pharmacy"
 SECOND = "Records Billing Coding Laboratory Imaging Therapy Nursing Health Information Office Dietetic"
-LAST = "Technicians Technologists Assistants Specialists Clerks Aides Coordinators Managers Therapists Workers"
+LAST = "Technicians Technologists Assistants Specialists Clerks Aides Coordinators Managers Therapists"
 OCCUPATION = """id:occ-{n} a schema:Occupation ;
     skos:prefLabel "{title}"@en ;
     schema:occupationalCategory id:occ-code-{n} .
@@ -90,7 +90,8 @@ def bench(occupations: int, professions: int, runs: int, work: Path) -> None:
     extra = work / f"occupations-{occupations}.ttl"
     extra.write_text(occupations_ttl(occupations), encoding="utf-8")
     base = Settings.from_env(root=ROOT)
-    settings = base.replace(data_files=(*base.data_files, data, extra), cache_dir=work / f"cache-{occupations}")
+    files = (*base.data_files, data, extra)
+    settings = base.replace(data_files=files, cache_dir=work / f"cache-{occupations}")
     started = time.perf_counter()
     kg = build(settings)
     built = time.perf_counter() - started
@@ -99,8 +100,8 @@ def bench(occupations: int, professions: int, runs: int, work: Path) -> None:
     indexed = time.perf_counter() - started
     client = create_app(settings, kg).test_client()
     print(
-        f"\n{occupations} occupations + {professions} synthetic professions + the seed: {len(kg.union)} triples "
-        f"(built in {built:.1f} s); search index built in {indexed * 1000:.0f} ms"
+        f"\n{occupations} occupations + {professions} synthetic professions + the seed: "
+        f"{len(kg.union)} triples (built in {built:.1f} s); search index built in {indexed * 1000:.0f} ms"
     )
     print(f"{'query':<22} {'q':<30} {'hits':>5} {'p50 ms':>7} {'p95 ms':>7} {'HTTP p50':>9} {'HTTP p95':>9}")
     all_http: list[float] = []
@@ -117,12 +118,13 @@ def bench(occupations: int, professions: int, runs: int, work: Path) -> None:
             assert response.status_code == 200, response.get_data(as_text=True)
         all_http += http
         print(
-            f"{name:<22} {q:<30} {hits:>5} {statistics.median(inproc):>7.2f} {percentile(inproc, 0.95):>7.2f} "
-            f"{statistics.median(http):>9.2f} {percentile(http, 0.95):>9.2f}"
+            f"{name:<22} {q:<30} {hits:>5} {statistics.median(inproc):>7.2f} "
+            f"{percentile(inproc, 0.95):>7.2f} {statistics.median(http):>9.2f} {percentile(http, 0.95):>9.2f}"
         )
     p50 = statistics.median(all_http)
     verdict = "meets" if p50 <= TARGET_MS else "MISSES"
-    print(f"all queries over HTTP: p50 {p50:.2f} ms, p95 {percentile(all_http, 0.95):.2f} ms ({verdict} ≤ 10 ms)")
+    p95 = percentile(all_http, 0.95)
+    print(f"all queries over HTTP: p50 {p50:.2f} ms, p95 {p95:.2f} ms ({verdict} the target, ≤ 10 ms)")
 
 
 def main() -> None:

@@ -107,7 +107,7 @@ def test_hit_as_dict():
     }
 
 
-# ------------------------------------------------------------------ forgiving: typos, stop words, codes, kinds
+# ------------------------------------------------------------ forgiving: typos, stop words, codes, kinds
 
 
 def _labels(hits):
