@@ -51,6 +51,7 @@ def test_catalogue_page_and_json(client):
                 "default": None,
                 "example": "certified-medical-assistant",
                 "description": "The profession",
+                "class": "https://w3id.org/careers-kg/ontology#Profession",
             }
         ],
     }
@@ -101,9 +102,10 @@ def test_html_form_and_results(client):
     r = client.get(PAY, headers=HTML)
     assert r.status_code == 200
     html = r.get_data(as_text=True)
-    assert '<input id="param-profession" name="profession"' in html
-    assert 'placeholder="certified-medical-assistant"' in html
-    assert "<table>" not in html  # no parameters given: the form only
+    # A profession parameter (class: ckg:Profession) is a list of the professions, by label.
+    assert '<select id="param-profession" name="profession" required>' in html
+    assert '<option value="cancer-registrar">Cancer Registrar</option>' in html
+    assert "<table" not in html  # no parameters given: the form only
     html = client.get(f"{PAY}?{CMA}", headers=HTML).get_data(as_text=True)
     assert "31,540" in html and "15.17" in html
     assert '<a href="/id/var-median-annual-wage">Median annual wage</a>' in html
@@ -171,7 +173,8 @@ def test_html_error_names_the_parameter_and_keeps_the_form(client):
     assert r.status_code == 400
     html = r.get_data(as_text=True)
     assert "parameter &#39;profession&#39; must be an IRI" in html
-    assert '<input id="param-profession"' in html
+    assert '<select id="param-profession" name="profession" required>' in html
+    assert '<option value="a b" selected>a b (not in the list)</option>' in html
 
 
 def test_openapi(client):
