@@ -180,14 +180,32 @@ def test_html_error_names_the_parameter_and_keeps_the_form(client):
 def test_openapi(client):
     doc = client.get("/openapi.json").get_json()
     assert doc["openapi"] == "3.1.0"
-    assert set(doc["paths"]) == {
-        "/sparql",
+    assert {path for path in doc["paths"] if path.startswith("/queries/")} == {
         "/queries/has-professions",
+        "/queries/has-professions.json",
+        "/queries/has-professions.csv",
+        "/queries/has-professions.tsv",
+        "/queries/has-professions.xml",
         "/queries/labelled",
+        "/queries/labelled.json",
+        "/queries/labelled.csv",
+        "/queries/labelled.tsv",
+        "/queries/labelled.xml",
         "/queries/median-pay",
+        "/queries/median-pay.json",
+        "/queries/median-pay.csv",
+        "/queries/median-pay.tsv",
+        "/queries/median-pay.xml",
         "/queries/occupation",
+        "/queries/occupation.ttl",
+        "/queries/occupation.jsonld",
         "/queries/stats-above",
+        "/queries/stats-above.json",
+        "/queries/stats-above.csv",
+        "/queries/stats-above.tsv",
+        "/queries/stats-above.xml",
     }
+    assert "/sparql" in doc["paths"]
     op = doc["paths"]["/queries/median-pay"]["get"]
     assert op["operationId"] == "median_pay"
     assert op["summary"] == "Median pay of a profession"
