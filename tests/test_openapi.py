@@ -151,7 +151,8 @@ def test_every_documented_route_answers_as_documented(doc, shipped):
 
 def test_an_error_matches_the_error_schema(doc, shipped):
     schema = doc["components"]["responses"]["Error"]["content"]["application/json"]["schema"]
-    for url in ("/search.json", "/compare.json?a=nope&b=medical-coder", "/queries/work-settings.json?profession=x"):
+    bad = ("/search.json", "/compare.json?a=nope&b=x", "/queries/work-settings.json?profession=x")
+    for url in bad:
         r = shipped.get(url)
         assert r.status_code in (400, 404)
         Draft202012Validator(schema).validate(r.get_json())
