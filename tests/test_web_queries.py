@@ -25,7 +25,8 @@ def client(settings, kg):
 def test_catalogue_page_and_json(client):
     html = client.get("/queries", headers=HTML).get_data(as_text=True)
     assert '<a href="/queries/median-pay">Median pay of a profession</a>' in html
-    assert "<code>profession</code> (iri, required)" in html
+    assert "<code>profession</code> (profession, required)" in html
+    assert "<code>minimum</code> (decimal)" in html
     data = client.get("/queries.json").get_json()
     entry = next(q for q in data["queries"] if q["name"] == "median-pay")
     assert entry == {

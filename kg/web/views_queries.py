@@ -81,7 +81,9 @@ def catalogue(ext: str | None) -> Response:
     alts = [Alternate("/queries.json", "application/json", "json")]
     if ext == "json":
         return send_json({"queries": [describe_query(q) for q in queries]}, alts=alts)
-    return render_page("queries.html", title="Stored queries", alts=alts, queries=queries)
+    classes = {p.cls for q in queries for p in q.params if p.cls is not None}
+    kinds = {cls: state().label(URIRef(cls)).lower() for cls in classes}  # "a profession", not "iri"
+    return render_page("queries.html", title="Stored queries", alts=alts, queries=queries, kinds=kinds)
 
 
 @bp.get("/queries/<name>")
