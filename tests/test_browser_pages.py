@@ -17,6 +17,7 @@ import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any
 
 import pytest
@@ -57,6 +58,7 @@ PAGES = {
     "queries": "/queries",
     "query-median-pay": "/queries/median-pay?profession=certified-medical-assistant",
     "sparql": "/sparql",
+    "sparql-results": "/sparql?query=" + quote(PROFESSIONS),  # the editor runs a query from the address
 }
 # Elements past the right edge of the viewport, unless an ancestor clips them (overflow hidden/clip).
 OVERFLOWING = """() => {
@@ -107,6 +109,8 @@ def _settle(tab: Tab, name: str) -> None:
     """Wait for what the page draws after loading (the editor, its results)."""
     if name.startswith("sparql"):
         tab.page.locator(".CodeMirror").first.wait_for()
+    if name == "sparql-results":
+        tab.page.locator(".yasr .dataTable tbody tr").first.wait_for()
 
 
 @pytest.mark.parametrize("name", list(PAGES))
