@@ -17,8 +17,8 @@ import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from test_browser import (
