@@ -185,8 +185,11 @@ def test_run_a_stored_query_through_its_form(tab):
     table = page.locator("section[aria-labelledby=results] table")
     assert texts(table.locator("thead th")) == ["variable", "value", "source"]
     rows = [texts(row.locator("td")) for row in table.locator("tbody tr").all()]
-    source = "BLS Occupational Employment Statistics, May 2016"
-    assert rows == [["Median annual wage", "31,540", source], ["Median hourly wage", "15.17", source]]
+    source = "BLS Occupational Employment Statistics, May 2016\nhttps://w3id.org/careers-kg/id/source-bls-oes-may-2016"
+    annual, hourly = (
+        f"Median {p} wage\nhttps://w3id.org/careers-kg/id/var-median-{p}-wage" for p in ("annual", "hourly")
+    )
+    assert rows == [[annual, "31,540", source], [hourly, "15.17", source]]  # labels, each with its IRI
     tab.shot("query-median-pay")
     tab.assert_clean()
 
