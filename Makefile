@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint bench build clean
+.PHONY: run test lint bench build clean vendor
 
 $(BIN)/careers-kg: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ lint: $(BIN)/careers-kg
 bench: $(BIN)/careers-kg
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/web_throughput.py
+
+# The SPARQL editor's files (kg/web/static/yasgui/) from the npm registry, pinned and hash-checked.
+vendor:
+	tools/vendor_yasgui.sh
 
 clean:
 	rm -rf .cache test-artifacts

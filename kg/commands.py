@@ -54,15 +54,17 @@ def list_queries(args: argparse.Namespace) -> int:
 
 
 def query(args: argparse.Namespace) -> int:
-    from kg.query.catalogue import bind, find_query
+    from kg.query.catalogue import bind, check_values, find_query
     from kg.query.execute import execute
     from kg.stores.store import open_kg as build_kg
 
     settings = _settings(args)
     stored = find_query(settings.queries_dir, args.name, settings.root)
-    bindings = bind(stored, _raw_params(args.param))
+    raw = _raw_params(args.param)
+    bindings = bind(stored, raw)
     fmt = _result_format(args.format, stored.kind, args.output)
     kg = build_kg(settings, progress=_progress())
+    check_values(kg, stored, bindings, raw)  # e.g. a profession that is not one: exit 2, close names given
     result = execute(
         kg, stored.prepared, bindings=bindings, timeout=settings.query_timeout, max_rows=settings.max_rows
     )

@@ -64,13 +64,15 @@ class UnknownQueryError(KGError, LookupError):
 
 
 class ParamError(KGError, ValueError):
-    """A parameter value that cannot be used: `message` names the parameter (and its type)."""
+    """A parameter value that cannot be used: `message` names the parameter (and its type); `suggestions`
+    are the closest values it may take, when known (`kg.query.params.Choice`)."""
 
     exit_status, http_status = USAGE, 400
 
-    def __init__(self, name: str, message: str) -> None:
+    def __init__(self, name: str, message: str, suggestions: tuple[Any, ...] = ()) -> None:
         super().__init__(message)
         self.name = name
+        self.suggestions = suggestions
 
 
 class QueryError(KGError):

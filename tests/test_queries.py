@@ -58,7 +58,7 @@ def header_error(header: str, body: str = BODY, name: str = "bad") -> str:
          "queries/bad.rq: parameter 'subject' must be a mapping such as {type: iri, required: true}"),
         ("#+ title: T\n#+ params:\n#+   subject: {type: iri, label: S}\n",
          "queries/bad.rq: parameter 'subject' has unknown key 'label' "
-         "(allowed: default, description, example, required, type)"),
+         "(allowed: class, default, description, example, required, type)"),
         ("#+ title: T\n#+ params:\n#+   subject: {type: uri}\n",
          f"queries/bad.rq: parameter 'subject' has type 'uri'; use one of: {TYPES}"),
         ("#+ title: T\n#+ params:\n#+   subject: {required: true}\n",

@@ -696,7 +696,8 @@ def test_facts_citing_the_aama(answer):
         ("id:certified-medical-assistant", "ckg:Profession"),
         ("id:chea", "ckg:RecognitionBody"),
     ]
-    assert answer("facts-by-source", source="no-such-source").rows == ()
+    with pytest.raises(ParamError, match="^parameter 'source': there is no source called 'no-such-source'$"):
+        answer("facts-by-source", source="no-such-source")
 
 
 @covers("sources")
@@ -1224,10 +1225,24 @@ def test_an_iri_parameter_as_slug_curie_or_full_iri_gives_the_same_answer(answer
     assert compared == rows(answer("compare-statistics"))
 
 
-def test_an_unknown_iri_is_an_empty_answer_not_an_error(answer):
-    assert answer("profession-profile", profession="no-such-profession").rows == ()
-    assert answer("work-settings", profession="https://example.org/nothing").rows == ()
-    assert len(answer("occupation-schema", profession="id:no-such-profession").graph) == 0
+def test_an_unknown_iri_is_an_error_naming_the_parameter_and_close_members(answer):
+    """A parameter with a class (``class: ckg:Profession``) takes only its members (issue 13)."""
+    with pytest.raises(ParamError) as caught:
+        answer("profession-profile", profession="no-such-profession")
+    assert (
+        caught.value.message == "parameter 'profession': there is no profession called 'no-such-profession'"
+    )
+    assert caught.value.suggestions == ()
+    with pytest.raises(ParamError) as caught:
+        answer("work-settings", profession="medical-codr")
+    assert caught.value.message == (
+        "parameter 'profession': there is no profession called 'medical-codr'; "
+        "did you mean medical-coder (Medical Coder) or medical-biller (Medical Biller)?"
+    )
+    with pytest.raises(ParamError, match="^parameter 'a': there is no profession called 'aama'"):
+        answer("compare-statistics", a="aama", b="medical-coder")  # a member of another class
+    with pytest.raises(ParamError, match="^parameter 'profession': there is no profession called 'id:x'$"):
+        answer("occupation-schema", profession="id:x")
 
 
 INJECTIONS = [

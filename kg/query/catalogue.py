@@ -6,7 +6,8 @@ prepared once.
 #+ description: Median hourly and annual pay of one profession, with the source of each figure.
 #+ tags: [pay]
 #+ params:
-#+   profession: {type: iri, required: true, example: medical-assistant, description: The profession}
+#+   profession: {type: iri, class: ckg:Profession, required: true, example: medical-assistant,
+#+                description: The profession}
 PREFIX ckg: <https://w3id.org/careers-kg/ontology#>
 SELECT ?variable ?value WHERE { ?stat ckg:about ?profession ; ckg:variable ?variable ; ckg:value ?value }
 ```
@@ -14,6 +15,8 @@ SELECT ?variable ?value WHERE { ?stat ckg:about ?profession ; ckg:variable ?vari
 The file stem is the query's name. Parameter names are SPARQL variables; `bind` turns raw strings into typed
 RDF terms that `kg.query.execute.execute` binds (``initBindings``) — values are never pasted into the query
 text.
+An ``iri`` parameter with a ``class`` takes only members of that class: `check_values` refuses others (with
+the closest members named) once the graph is at hand, and forms offer the members as a picker.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rdflib import Variable
+from rdflib import URIRef, Variable
 from rdflib.term import Node
 
 from kg.errors import QueryError, QueryLoadError, UnknownQueryError
@@ -38,7 +41,7 @@ from kg.query import preparedcache
 from kg.query.execute import Prepared, QueryResult, execute, prepare
 
 HEADER_KEYS = ("description", "params", "tags", "title")
-PARAM_KEYS = ("default", "description", "example", "required", "type")
+PARAM_KEYS = ("class", "default", "description", "example", "required", "type")
 NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -54,6 +57,7 @@ class Param:
     default: str | None = None
     example: str | None = None
     description: str = ""
+    cls: str | None = None  # header key `class`: the class an iri parameter's values belong to (an IRI)
 
 
 @dataclass(frozen=True)
@@ -237,8 +241,20 @@ def _params(raw: Any, fail: Any) -> tuple[Param, ...]:
         description = spec.get("description", "")
         if not isinstance(description, str):
             raise fail(f"parameter {name!r}: 'description' must be text")
-        out.append(Param(name, ptype, required, default, example, description.strip()))
+        cls = _class(name, ptype, spec.get("class"), fail)
+        out.append(Param(name, ptype, required, default, example, description.strip(), cls))
     return tuple(out)
+
+
+def _class(name: str, ptype: str, value: Any, fail: Any) -> str | None:
+    if value is None:
+        return None
+    if ptype != "iri":
+        raise fail(f"parameter {name!r}: 'class' is only for parameters of type iri")
+    iri = conv.class_iri(value) if isinstance(value, str) else None
+    if iri is None:
+        raise fail(f"parameter {name!r}: 'class' must be a CURIE such as ckg:Profession or a full IRI")
+    return str(iri)
 
 
 def _text(value: Any) -> str | None:
@@ -287,6 +303,19 @@ def bind(stored: StoredQuery, raw: Mapping[str, str]) -> dict[str, Node]:
     return bound
 
 
+def check_values(
+    kg: Any, stored: StoredQuery, bindings: Mapping[str, Node], raw: Mapping[str, str] | None = None
+) -> None:
+    """`ParamError` for a bound iri value that is not a member of its parameter's class (in ``kg.union``),
+    suggesting the closest members. *raw* holds the values as typed, for the message."""
+    for param in stored.params:
+        term = bindings.get(param.name)
+        if param.cls is None or term is None:
+            continue
+        typed = (raw or {}).get(param.name) or param.default or str(term)
+        conv.check_member(kg.union, param.name, term, URIRef(param.cls), typed)
+
+
 def run(
     kg: Any,
     stored: StoredQuery,
@@ -295,5 +324,8 @@ def run(
     timeout: float | None = None,
     max_rows: int | None = None,
 ) -> QueryResult:
-    """Bind *raw* parameters and execute the prepared query under the guards of `kg.query.execute`."""
-    return execute(kg, stored.prepared, bindings=bind(stored, raw), timeout=timeout, max_rows=max_rows)
+    """Bind *raw* parameters, check them against the graph and execute the prepared query under the guards
+    of `kg.query.execute`."""
+    bindings = bind(stored, raw)
+    check_values(kg, stored, bindings, raw)
+    return execute(kg, stored.prepared, bindings=bindings, timeout=timeout, max_rows=max_rows)

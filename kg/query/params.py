@@ -6,19 +6,26 @@
 - integer: ``-12``, ``+3``, ``40`` (``xsd:integer``); decimal: ``12.5``, ``-.5``, ``3`` (``xsd:decimal``);
 - boolean: ``true``, ``false``, ``1``, ``0`` in any case (``xsd:boolean``);
 - date: ``2016-05-01`` (``xsd:date``).
+
+An ``iri`` parameter may name the class its values belong to (``class: ckg:Profession``): `choices` lists the
+members (for a form's picker) and `check_member` refuses any other value with the closest members named.
 """
 
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from rdflib import Literal, URIRef
+from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kg.errors import ParamError
+from kg.rdf.labels import label
 from kg.rdf.namespaces import ID, PREFIXES
 
 TYPES = ("iri", "string", "integer", "decimal", "boolean", "date")
@@ -39,6 +46,14 @@ _INTEGER = re.compile(r"[+-]?\d{1,100}")
 _DECIMAL = re.compile(r"[+-]?(\d{1,100}(\.\d{0,100})?|\.\d{1,100})")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BOOLEAN = {"true": True, "1": True, "false": False, "0": False}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One value a parameter may take: what to type (a slug, else the IRI) and the label people read."""
+
+    value: str
+    label: str
 
 
 def convert(ptype: str, raw: str, name: str = "value") -> Node:
@@ -87,6 +102,53 @@ def _date(value: str) -> Literal | None:
         return Literal(datetime.date.fromisoformat(value), datatype=XSD.date)
     except ValueError:
         return None
+
+
+def class_iri(value: str) -> URIRef | None:
+    """The class named by a ``class:`` header value: a CURIE with a project prefix or a full IRI."""
+    return _iri(value.strip()) if ":" in value else None
+
+
+def choices(graph: Any, cls: URIRef) -> tuple[Choice, ...]:
+    """The members of *cls* in *graph* (asserted or inferred), by label."""
+    members = {s for s in graph.subjects(RDF.type, cls) if isinstance(s, URIRef)}
+    found = (Choice(_value(s), label(graph, s)) for s in members)
+    return tuple(sorted(found, key=lambda c: (c.label.casefold(), c.value)))
+
+
+def check_member(
+    graph: Any, name: str, term: Node, cls: URIRef, raw: str, members: tuple[Choice, ...] | None = None
+) -> None:
+    """`ParamError` naming parameter *name* unless *term* is a member of *cls*; the error suggests up to
+    three members whose slug or label is closest to *raw* (*members*: `choices`, when already known)."""
+    if (term, RDF.type, cls) in graph:
+        return
+    members = choices(graph, cls) if members is None else members
+    kind = label(graph, cls).lower()
+    shown = raw if len(raw) <= 60 else raw[:59] + "…"
+    close = closest(raw, members)
+    hint = "; did you mean " + " or ".join(f"{c.value} ({c.label})" for c in close) + "?" if close else ""
+    raise ParamError(name, f"parameter {name!r}: there is no {kind} called {shown!r}{hint}", close)
+
+
+def closest(raw: str, members: tuple[Choice, ...], n: int = 3) -> tuple[Choice, ...]:
+    """The *n* members whose value or label reads most like *raw* (a typo, a label typed for a slug)."""
+    typed = raw.strip().casefold()
+    keys: dict[str, Choice] = {}
+    for choice in members:
+        keys.setdefault(choice.value.casefold(), choice)
+        keys.setdefault(choice.label.casefold(), choice)
+    picked: list[Choice] = []
+    for key in difflib.get_close_matches(typed, list(keys), n=3 * n, cutoff=0.6):
+        if keys[key] not in picked:
+            picked.append(keys[key])
+    return tuple(picked[:n])
+
+
+def _value(iri: URIRef) -> str:
+    text = str(iri)
+    rest = text[len(str(ID)) :] if text.startswith(str(ID)) else None
+    return rest if rest and _SLUG.fullmatch(rest) else text
 
 
 _CONVERTERS = {

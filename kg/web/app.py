@@ -90,7 +90,7 @@ def _reject_bad_encoding() -> None:
 
 def _add_headers(response: Response) -> Response:
     headers = response.headers
-    headers["Content-Security-Policy"] = CSP
+    headers.setdefault("Content-Security-Policy", CSP)  # a page may send a policy of its own (/sparql)
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "no-referrer"
     headers["Access-Control-Allow-Origin"] = "*"
