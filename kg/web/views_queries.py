@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort
 from kg import formats
 from kg.queries import ParamError, StoredQuery, bind
 from kg.sparql import execute
+from kg.views.release import comment as release_comment
 from kg.web.openapi import openapi_document
 from kg.web.respond import Alternate, alternates, link_header, negotiate, send_json, single_args, split_suffix
 from kg.web.respond import page as render_page
@@ -101,6 +102,8 @@ def stored(name: str) -> Response:
         return _page(query, raw, alts, result, None, 200)
     response = result_response(result, fmt)
     response.headers["Link"] = link_header(alts)
+    if fmt in ("csv", "tsv"):  # a download: the citation as a '#' line (never on /sparql: see README)
+        response.set_data(formats.with_comment(response.get_data(), fmt, release_comment(st.kg)))
     return response
 
 
