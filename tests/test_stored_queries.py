@@ -1325,6 +1325,13 @@ def test_parameters_are_typed_rdf_terms(catalogue):
         bind(catalogue["professions"], {"x": "y"})
 
 
+CMA_CERT_DESCRIPTION = (
+    "The certification, obtained through the AAMA, that an individual must hold to work as a CMA. To be "
+    "eligible, an aspiring CMA must have a degree from a program accredited by CAAHEP or ABHES (per the "
+    "AAMA, by a body recognized by CHEA)."
+)
+
+
 @covers("ctdl")
 def test_ctdl_describes_the_cma_certification_as_the_data_states_it(answer):
     result = answer("ctdl")
@@ -1339,7 +1346,7 @@ def test_ctdl_describes_the_cma_certification_as_the_data_states_it(answer):
         {cert} a ceterms:Certification ;
             ceterms:name "Certified Medical Assistant (CMA) certification"@en ;
             ceterms:alternateName "CMA certification"@en ;
-            ceterms:description "The certification, obtained through the AAMA, that an individual must hold to work as a CMA. To be eligible, an aspiring CMA must have a degree from a program accredited by CAAHEP or ABHES (per the AAMA, by a body recognized by CHEA)."@en ;
+            ceterms:description "{CMA_CERT_DESCRIPTION}"@en ;
             ceterms:offeredBy id:aama ;
             ceterms:ownedBy id:aama ;
             ceterms:renewal id:cma-recertification ;
