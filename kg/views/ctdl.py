@@ -36,6 +36,7 @@ NESTED = frozenset(
     URIRef(CETERMS + name) for name in ("ConditionProfile", "CredentialAlignmentObject", "DurationProfile")
 )
 CETERMS_PREFIX = "ceterms:"
+SCHEMA_DURATION = URIRef("https://schema.org/Duration")  # the CTDL context's schema: is https
 
 
 @functools.cache
@@ -52,9 +53,16 @@ def ctdl_graph(kg: Any) -> Graph:
 
     result = execute(kg, _mapping().prepared)
     graph = Graph()
-    graph.addN((s, p, o, graph) for s, p, o in result.graph)
+    graph.addN((s, p, _ctdl_duration(o), graph) for s, p, o in result.graph)
     graph.addN((s, p, o, graph) for s, p, o in citation_triples(kg))
     return graph
+
+
+def _ctdl_duration(term: Node) -> Node:
+    """An xsd:duration as CTDL types durations (schema:Duration, https://schema.org/), same lexical form."""
+    if isinstance(term, Literal) and term.datatype == XSD.duration:
+        return Literal(str(term), datatype=SCHEMA_DURATION)
+    return term
 
 
 def ctdl_document(graph: Graph) -> dict[str, Any]:
