@@ -62,6 +62,7 @@ def _explain(exc: Exception) -> tuple[str, int]:
     from kg.params import ParamError
     from kg.queries import QueryLoadError, UnknownQueryError
     from kg.sparql import QueryError
+    from kg.views.release import ReleaseError
 
     if isinstance(exc, CliError):
         return exc.message, exc.status
@@ -69,6 +70,8 @@ def _explain(exc: Exception) -> tuple[str, int]:
         return str(exc), USAGE
     if isinstance(exc, DataError | QueryError | QueryLoadError):
         return exc.message, FAILURE
+    if isinstance(exc, ReleaseError):
+        return str(exc), FAILURE
     if isinstance(exc, ValidationFailed):
         return str(exc), FAILURE
     return f"unexpected error ({type(exc).__name__}: {exc}); run again with --debug for details", FAILURE
