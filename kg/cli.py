@@ -99,7 +99,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("text", metavar="QUERY|@FILE")
     _output_options(p)
     p = command("export", c.export, "export the asserted data (or with --inferred, data and closure)")
-    p.add_argument("--format", default=None, help="turtle (default), jsonld, ntriples or rdfxml")
+    p.add_argument(
+        "--format",
+        default=None,
+        help="turtle (default), jsonld, ntriples, rdfxml, or ctdl (credentials, programs and organizations "
+        "as CTDL JSON-LD); the same inputs give byte-identical output",
+    )
     p.add_argument("--inferred", action="store_true", help="add the OWL-RL closure")
     p.add_argument(
         "--named-graphs",

@@ -93,14 +93,17 @@ def export(args: argparse.Namespace) -> int:
         kg = build_kg(_settings(args), progress=_progress())
         _write("".join(nquads(kg)).encode("utf-8"), args.output)
         return 0
+    from kg.views.release import export_bytes
+
     value = args.format or (args.output.suffix if args.output and args.output.suffix else "turtle")
-    fmt = formats.resolve(value, formats.GRAPH_FORMATS)
+    fmt = "ctdl" if value.strip().lower() == "ctdl" else formats.resolve(value, formats.GRAPH_FORMATS)
     if fmt is None:
-        raise CliError(
-            f"unknown export format {value!r}; use one of: {', '.join(formats.GRAPH_FORMATS)}", USAGE
-        )
+        known = ", ".join((*formats.GRAPH_FORMATS, "ctdl"))
+        raise CliError(f"unknown export format {value!r}; use one of: {known}", USAGE)
+    if fmt == "ctdl" and args.inferred:
+        raise CliError("the CTDL export has no inferred variant; drop --inferred", USAGE)
     kg = build_kg(_settings(args), progress=_progress())
-    _write(formats.serialize_graph(kg.export_graph(inferred=args.inferred), fmt), args.output)
+    _write(export_bytes(kg, fmt, inferred=args.inferred), args.output)  # canonical, with the citation
     return 0
 
 

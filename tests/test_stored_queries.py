@@ -1339,3 +1339,53 @@ def test_parameters_are_typed_rdf_terms(catalogue):
         bind(catalogue["work-settings"], {})
     with pytest.raises(ParamError, match="unknown parameter 'x'"):
         bind(catalogue["professions"], {"x": "y"})
+
+
+CMA_CERT_DESCRIPTION = (
+    "The certification, obtained through the AAMA, that an individual must hold to work as a CMA. To be "
+    "eligible, an aspiring CMA must have a degree from a program accredited by CAAHEP or ABHES (per the "
+    "AAMA, by a body recognized by CHEA)."
+)
+
+
+@covers("ctdl")
+def test_ctdl_describes_the_cma_certification_as_the_data_states_it(answer):
+    result = answer("ctdl")
+    assert result.kind == "CONSTRUCT"
+    cert, alignment = "id:cma-certification", "<https://w3id.org/careers-kg/id/cma-certification#occupation-"
+    expected = Graph().parse(
+        format="turtle",
+        data=f"""
+        @prefix id: <https://w3id.org/careers-kg/id/> .
+        @prefix ceterms: <https://purl.org/ctdl/terms/> .
+        @prefix dct: <http://purl.org/dc/terms/> .
+        {cert} a ceterms:Certification ;
+            ceterms:name "Certified Medical Assistant (CMA) certification"@en ;
+            ceterms:alternateName "CMA certification"@en ;
+            ceterms:description "{CMA_CERT_DESCRIPTION}"@en ;
+            ceterms:offeredBy id:aama ;
+            ceterms:ownedBy id:aama ;
+            ceterms:renewal id:cma-recertification ;
+            ceterms:renewalFrequency "P60M"^^<https://schema.org/Duration> ;
+            ceterms:occupationType {alignment}soc-31-9092-in-soc-2010>, {alignment}soc-31-9092-in-soc-2018>,
+                {alignment}isco-08-3256-in-isco-08> ;
+            dct:source id:source-seed-article , id:source-aama .
+        {alignment}soc-31-9092-in-soc-2010> a ceterms:CredentialAlignmentObject ;
+            ceterms:framework id:soc-2010 ;
+            ceterms:frameworkName "Standard Occupational Classification 2010"@en ;
+            ceterms:codedNotation "31-9092" ;
+            ceterms:targetNode id:soc-31-9092 ;
+            ceterms:targetNodeName "Medical Assistants"@en .
+        """,
+    )  # fmt: skip
+    subjects = set(expected.subjects())
+    got = Graph()
+    for triple in result.graph.triples((None, None, None)):
+        if triple[0] in subjects:
+            got.add(triple)
+    assert set(got) == set(expected)
+    # several issuers are alternatives: each offers the coding certification, none owns it
+    coding = URIRef("https://w3id.org/careers-kg/id/medical-coding-certification")
+    ctdl = "https://purl.org/ctdl/terms/"
+    assert len(set(result.graph.objects(coding, URIRef(ctdl + "offeredBy")))) == 3
+    assert set(result.graph.objects(coding, URIRef(ctdl + "ownedBy"))) == set()

@@ -183,15 +183,18 @@ def context_for(graph: Graph) -> dict[str, Any]:
 
 
 def serialize_graph(graph: Graph, fmt: str) -> bytes:
-    """*graph* in the graph format *fmt*: Turtle with the project prefixes, JSON-LD compacted with the shipped
-    context, N-Triples sorted line by line (stable output), RDF/XML."""
+    """*graph* in the graph format *fmt*, canonical: the same graph gives the same bytes in any process.
+    Turtle with the project prefixes (subjects, predicates and objects sorted), JSON-LD compacted with the
+    shipped context (keys and node arrays sorted), N-Triples sorted line by line, RDF/XML from the triples in
+    sorted order."""
     spec = get(fmt)
     if spec.kind != "graph":
         raise ValueError(f"{fmt!r} is not a graph format (use one of: {', '.join(GRAPH_FORMATS)})")
     _ensure_prefixes(graph)
     if spec.name == "jsonld":
         context = context_for(graph)
-        return graph.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
+        text = _sorted_graph(graph).serialize(format="json-ld", context=context, auto_compact=True)
+        return canonical_json(json.loads(text))
     if spec.name == "turtle":
         out = io.BytesIO()
         _LosslessTurtle(graph).serialize(out, encoding="utf-8")
@@ -199,7 +202,45 @@ def serialize_graph(graph: Graph, fmt: str) -> bytes:
     if spec.name == "ntriples":
         lines = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
         return b"".join(sorted(line for line in lines if line.strip()))
-    return graph.serialize(format=spec.rdflib_name, encoding="utf-8")
+    return _sorted_graph(graph).serialize(format=spec.rdflib_name, encoding="utf-8")
+
+
+def canonical_json(value: Any) -> bytes:
+    """JSON(-LD) with sorted keys and unordered arrays sorted (``@list`` arrays keep their order), indented,
+    UTF-8, ending in a newline: the same value gives the same bytes."""
+    text = json.dumps(_canonical(value), ensure_ascii=False, indent=2, sort_keys=True)
+    return (text + "\n").encode("utf-8")
+
+
+def _canonical(value: Any, ordered: bool = False) -> Any:
+    if isinstance(value, dict):
+        return {k: _canonical(v, ordered=k == "@list") for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_canonical(v) for v in value]
+        return items if ordered else sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+    return value
+
+
+def _sorted_graph(graph: Graph) -> Graph:
+    """A copy of *graph* whose triples were added in sorted order (writers that follow the store's order then
+    write in that order: the SimpleMemory store keeps insertion order); blank nodes keep their labels."""
+    out = Graph(store="SimpleMemory")
+    for prefix, namespace in graph.namespaces():
+        out.bind(prefix, namespace, override=True, replace=True)
+    out.addN((s, p, o, out) for s, p, o in sorted(graph, key=lambda t: tuple(n.n3() for n in t)))
+    return out
+
+
+COMMENTED = ("turtle", "ntriples", "csv", "tsv")  # formats with a comment syntax the standard parsers skip
+
+
+def with_comment(body: bytes, fmt: str, text: str) -> bytes:
+    """*body* with ``# text`` as its first line when *fmt* has comments (Turtle, N-Triples; CSV and TSV read
+    with the ``#`` lines skipped); other formats are returned unchanged."""
+    if fmt not in COMMENTED:
+        return body
+    line = "# " + " ".join(text.split()) + "\n"
+    return line.encode("utf-8") + body
 
 
 def _ensure_prefixes(graph: Graph) -> None:

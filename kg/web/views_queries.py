@@ -18,6 +18,7 @@ from kg.query.catalogue import StoredQuery, bind, check_values
 from kg.query.execute import execute
 from kg.query.params import Choice, choices
 from kg.rdf import formats
+from kg.views.release import comment as release_comment
 from kg.web.openapi import openapi_document
 from kg.web.respond import (
     TITLES,
@@ -122,6 +123,8 @@ def stored(name: str) -> Response:
         return _page(query, raw, alts, result, None, 200)
     response = result_response(result, fmt)
     response.headers["Link"] = link_header(alts)
+    if fmt in ("csv", "tsv"):  # a download: the citation as a '#' line (never on /sparql: see README)
+        response.set_data(formats.with_comment(response.get_data(), fmt, release_comment(st.kg)))
     return response
 
 

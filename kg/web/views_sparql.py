@@ -28,6 +28,7 @@ from kg.query.execute import QueryResult, execute, query_kind
 from kg.rdf import formats
 from kg.rdf.namespaces import PREFIXES, SKOS
 from kg.web.respond import negotiate, page, send, wants_html
+from kg.web.service_description import description_response
 from kg.web.state import state
 from kg.web.table import result_table
 
@@ -76,6 +77,9 @@ def endpoint() -> Response:
     if not params.queries:
         if request.method == "GET" and wants_html():
             return _query_page(EXAMPLE, None)
+        described = description_response(state().kg, RESULT_CANDIDATES[:-1] + GRAPH_CANDIDATES[:-1])
+        if described is not None:  # a client asking for RDF gets the SPARQL 1.1 Service Description
+            return described
         abort(
             400, description="missing parameter 'query' (a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query)"
         )
