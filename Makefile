@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint bench build clean data
+.PHONY: run test lint bench build clean vendor data
 
 $(BIN)/careers-kg: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,11 +25,16 @@ test: $(BIN)/careers-kg
 
 lint: $(BIN)/careers-kg
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check kg tests bench
 
 bench: $(BIN)/careers-kg
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/web_throughput.py
+
+# The SPARQL editor's files (kg/web/static/yasgui/) from the npm registry, pinned and hash-checked.
+vendor:
+	tools/vendor_yasgui.sh
 
 clean:
 	rm -rf .cache test-artifacts

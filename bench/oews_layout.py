@@ -6,7 +6,7 @@ date, source), measured on the same cells.
 
 For national + state, cross-industry (the shipped data) it counts each layout's triples and N-Triples bytes
 (raw and gzipped) without keeping them; then, for the nation and the states given (a sample), it writes both
-layouts and times parsing them with rdflib and computing the OWL-RL closure (kg.rules), each in a fresh
+layouts and times parsing them with rdflib and computing the OWL-RL closure (kg.pipeline.rules), each in a fresh
 interpreter, with its peak memory.
 """
 
@@ -35,8 +35,8 @@ from kg.importers.oews.writer import literal, triple  # noqa: E402
 CHILD = """
 import json, resource, sys, time, gzip
 from rdflib import Graph
-from kg.load import load_files
-from kg import rules
+from kg.pipeline.load import load_files
+from kg.pipeline import rules
 from pathlib import Path
 t = time.perf_counter()
 data = Graph()

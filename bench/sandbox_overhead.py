@@ -1,4 +1,5 @@
-"""Per-query cost of the forked sandbox (kg.sparql.execute) against evaluating in-process, synthetic graph.
+"""Per-query cost of the forked sandbox (kg.query.execute.execute) against evaluating in-process, synthetic
+graph.
 
     .venv/bin/python -m bench.sandbox_overhead [TRIPLES]     (default 20 000)
 
@@ -19,8 +20,10 @@ from collections.abc import Callable
 from rdflib import Dataset, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from kg import sandbox, sparql, wire
-from kg.sparql import _evaluate
+from kg.query import execute as sparql
+from kg.query import sandbox
+from kg.query.execute import _evaluate
+from kg.stores import wire
 
 ID = Namespace("https://w3id.org/careers-kg/id/")
 SCHEMA = Namespace("http://schema.org/")

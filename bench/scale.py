@@ -1,18 +1,21 @@
-"""Scale: OWL-RL closure (owlrl vs kg.rules) and SHACL validation of synthetic data, 10³–10⁶ triples.
+"""Scale: OWL-RL closure (owlrl vs kg.pipeline.rules) and SHACL validation of synthetic data, 10³–10⁶ triples.
 
     .venv/bin/python bench/scale.py [--max-size 1000000] [--runs 3] [--owlrl-max 100000]
                                     [--validate-max 100000] [--compiled-max 1000000] [--seed 0]
 
-For each size, synthetic data (kg.synth, N-Triples) is written to a temporary directory; each measurement then
+For each size, synthetic data (kg.importers.synth, N-Triples) is written to a temporary directory; each
+measurement then
 runs in a fresh interpreter (so peak memory is its own): parse the data with rdflib, then time
 
-* ``owlrl``: `kg.reason.infer` (owlrl's OWLRL_Semantics and the project's filter), and check that
-  `kg.rules.infer` gives the identical set of triples and messages;
-* ``fast``: `kg.rules.infer` (inferred triples as an rdflib graph, what the build needs) and, apart,
-  `kg.rules.inferred_triples` (the closure alone, as a list of triples, e.g. to bulk-load elsewhere);
-* ``validate``: `kg.validate.validate` with pyshacl (inference "none") on data ∪ closure, as the build
+* ``owlrl``: `kg.pipeline.reason.infer` (owlrl's OWLRL_Semantics and the project's filter), and check that
+  `kg.pipeline.rules.infer` gives the identical set of triples and messages;
+* ``fast``: `kg.pipeline.rules.infer` (inferred triples as an rdflib graph, what the build needs) and, apart,
+  `kg.pipeline.rules.inferred_triples` (the closure alone, as a list of triples, e.g. to bulk-load elsewhere);
+* ``validate``: `kg.pipeline.validate.validate` with pyshacl (inference "none") on data ∪ closure, as the
+build
   runs it;
-* ``validate-c``: the same with the compiled validator (`kg.shacl_compiled`), and where pyshacl ran too,
+* ``validate-c``: the same with the compiled validator (`kg.pipeline.shacl_compiled`), and where pyshacl
+ran too,
   whether the two reports are equal (``same-v``).
 
 Times are wall-clock seconds, medians of ``--runs`` runs (owlrl and validation above 10⁴ triples: one run,
@@ -69,7 +72,7 @@ def main() -> None:
         return
 
     sys.path.insert(0, str(ROOT))
-    from kg import synth
+    from kg.importers import synth
 
     print(HEADER)
     with tempfile.TemporaryDirectory() as tmp:
@@ -139,7 +142,7 @@ def _load(path: Path):
     sys.path.insert(0, str(ROOT))
     from rdflib import Graph
 
-    from kg.load import load_files
+    from kg.pipeline.load import load_files
 
     start = time.perf_counter()
     data = Graph(bind_namespaces="none").parse(path, format="nt")
@@ -173,7 +176,7 @@ def _fast(path: Path, runs: int) -> dict:
     from itertools import chain
 
     data, ontology, parse = _load(path)
-    from kg import rules
+    from kg.pipeline import rules
 
     loaded = _peak_mb()
     core, _, _ = _median(lambda: rules.inferred_triples(chain(data, ontology)), runs)
@@ -195,7 +198,7 @@ def _fast(path: Path, runs: int) -> dict:
 
 def _owlrl(path: Path, runs: int) -> dict:
     data, ontology, parse = _load(path)
-    from kg import reason, rules
+    from kg.pipeline import reason, rules
 
     loaded = _peak_mb()
     seconds, cpu, closure = _median(lambda: reason.infer(data, ontology), runs)
@@ -218,8 +221,8 @@ def _validate(path: Path, runs: int, engine: str = "pyshacl") -> dict:
     import hashlib
 
     data, ontology, _ = _load(path)
-    from kg import rules, validate
-    from kg.load import load_files
+    from kg.pipeline import rules, validate
+    from kg.pipeline.load import load_files
 
     shapes = load_files([ROOT / "ontology" / "shapes.ttl"])
     inferred = rules.infer(data, ontology, fallback=False).inferred

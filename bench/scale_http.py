@@ -3,7 +3,8 @@
     .venv/bin/python bench/scale_http.py [--professions N ...] [--rounds R] [--duration S]
         [--connections C] [--workers W] [--timeout T] [--budget B]
 
-For the seed (data/*.ttl) and for the seed plus a synthetic data set of N professions each (kg/synth.py;
+For the seed (data/*.ttl) and for the seed plus a synthetic data set of N professions each
+(kg/importers/synth.py;
 default 2000, about 10^5 asserted triples), the KG is built once (`python -m kg build --store oxigraph`, a
 temporary build cache), then two real servers are started on free loopback ports — `python -m kg serve
 --store memory` and `--store oxigraph`, the same number of gunicorn workers, `--query-timeout T` — and every
@@ -55,10 +56,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.web_throughput import server, wrk_failures  # noqa: E402
-from kg import formats, synth  # noqa: E402
 from kg.config import Settings  # noqa: E402
-from kg.processes import free_port  # noqa: E402
-from kg.queries import StoredQuery, load_catalogue  # noqa: E402
+from kg.importers import synth  # noqa: E402
+from kg.query.catalogue import StoredQuery, load_catalogue  # noqa: E402
+from kg.rdf import formats  # noqa: E402
+from kg.stores.processes import free_port  # noqa: E402
 
 STORES = ("memory", "oxigraph")
 NO_CACHE = {"Cache-Control": "no-cache", "Accept": "application/json"}

@@ -2,12 +2,15 @@
 
     .venv/bin/python bench/scale_stores.py [--professions N ...] [--budget SECONDS]
 
-For the seed (data/*.ttl) and for the seed plus a synthetic data set of N professions (kg/synth.py), builds
-the KG (temporary cache), opens the Oxigraph store (kg/store.py), and runs every stored query in queries/ on
+For the seed (data/*.ttl) and for the seed plus a synthetic data set of N professions
+(kg/importers/synth.py), builds
+the KG (temporary cache), opens the Oxigraph store (kg/stores/store.py), and runs every stored query in
+queries/ on
 its example parameters:
 
-- memory: `kg.sparql.execute` on the rdflib store (forked sandbox, rdflib's engine);
-- oxigraph: `kg.sparql.execute` on the Oxigraph store (a long-lived sandboxed child, Oxigraph's engine);
+- memory: `kg.query.execute.execute` on the rdflib store (forked sandbox, rdflib's engine);
+- oxigraph: `kg.query.execute.execute` on the Oxigraph store (a long-lived sandboxed child, Oxigraph's
+engine);
 - oxigraph alone: the same, in a fresh process that opened only the loaded Oxigraph store (as a deployment
   with `--store oxigraph` runs: no rdflib copy of the graph in memory);
 - bare: pyoxigraph's `Store.query` on the same store with the same query text and parameters, in the
@@ -38,14 +41,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg import synth  # noqa: E402
-from kg.build import build  # noqa: E402
 from kg.config import Settings  # noqa: E402
-from kg.queries import bind, load_catalogue  # noqa: E402
-from kg.sparql import execute  # noqa: E402
-from kg.store import open_kg  # noqa: E402
-from kg.store_oxigraph import to_ox  # noqa: E402
-from kg.store_query import substitute  # noqa: E402
+from kg.importers import synth  # noqa: E402
+from kg.pipeline.build import build  # noqa: E402
+from kg.query.catalogue import bind, load_catalogue  # noqa: E402
+from kg.query.execute import execute  # noqa: E402
+from kg.stores.base import substitute  # noqa: E402
+from kg.stores.oxigraph import to_ox  # noqa: E402
+from kg.stores.store import open_kg  # noqa: E402
 
 
 def p50(run, budget: float, least: int = 3, most: int = 50) -> float:
@@ -105,7 +108,7 @@ import json, sys, time
 start = time.perf_counter()
 sys.path.insert(0, {root!r})
 from kg.config import Settings
-from kg.store import open_kg
+from kg.stores.store import open_kg
 kg = open_kg(Settings.from_env())
 took = time.perf_counter() - start
 # VmHWM, not ru_maxrss: the latter survives fork and exec, so it would report this bench's own peak
@@ -146,7 +149,7 @@ print(json.dumps(alone({budget}, {timeout})))
 def alone(budget: float, timeout: float) -> dict[str, Any]:
     """Per stored query, p50 on the Oxigraph store opened alone (settings from the environment) and p50 of
     bare pyoxigraph on the same store, timed alternately."""
-    from kg.store import open_kg
+    from kg.stores.store import open_kg
 
     settings = Settings.from_env()
     ox_kg = open_kg(settings)  # the store is loaded: no build, no rdflib graph

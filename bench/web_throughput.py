@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.processes import free_port, stop_process
+from kg.stores.processes import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 THROUGHPUT_GOAL = 0.90
@@ -168,9 +168,9 @@ def measure_render(cache_dir: Path, repeats: int) -> None:
     from rdflib import RDF
     from werkzeug.test import EnvironBuilder
 
-    from kg.build import build
     from kg.config import Settings
-    from kg.namespaces import CKG, ID
+    from kg.pipeline.build import build
+    from kg.rdf.namespaces import CKG, ID
     from kg.web import create_app
     from kg.web.cache import ResponseCache
 

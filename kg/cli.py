@@ -16,16 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import __version__
-
-USAGE, FAILURE = 2, 1
-
-
-class CliError(Exception):
-    """A one-sentence error for stderr, with its exit status."""
-
-    def __init__(self, message: str, status: int = FAILURE) -> None:
-        super().__init__(message)
-        self.message, self.status = message, status
+from kg.errors import USAGE, explain
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -48,30 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if getattr(args, "debug", False):
             raise
-        error, status = _explain(exc)
+        error, status = explain(exc)
         print(f"careers-kg: {error}", file=sys.stderr)
         return status
-
-
-def _explain(exc: Exception) -> tuple[str, int]:
-    """The sentence and exit status for any failure a command can meet (imported here: only errors need
-    them)."""
-    from kg.build import ValidationFailed
-    from kg.config import ConfigError
-    from kg.load import DataError
-    from kg.params import ParamError
-    from kg.queries import QueryLoadError, UnknownQueryError
-    from kg.sparql import QueryError
-
-    if isinstance(exc, CliError):
-        return exc.message, exc.status
-    if isinstance(exc, ParamError | ConfigError | UnknownQueryError):
-        return str(exc), USAGE
-    if isinstance(exc, DataError | QueryError | QueryLoadError):
-        return exc.message, FAILURE
-    if isinstance(exc, ValidationFailed):
-        return str(exc), FAILURE
-    return f"unexpected error ({type(exc).__name__}: {exc}); run again with --debug for details", FAILURE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,8 +69,9 @@ def _parser() -> argparse.ArgumentParser:
             "--store",
             default=None,
             metavar="STORE",
-            help="where the graph lives: memory (default), oxigraph[:DIR] (on disk, loaded once per build) "
-            "or sparql:QUERY_URL (a remote SPARQL 1.1 endpoint holding the built graph)",
+            help="where the graph lives: auto (default: memory for small data, oxigraph for large), memory, "
+            "oxigraph[:DIR] (on disk, loaded once per build) or sparql:QUERY_URL (a remote SPARQL 1.1 "
+            "endpoint holding the built graph)",
         )
         return p
 
@@ -128,7 +99,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("text", metavar="QUERY|@FILE")
     _output_options(p)
     p = command("export", c.export, "export the asserted data (or with --inferred, data and closure)")
-    p.add_argument("--format", default=None, help="turtle (default), jsonld, ntriples or rdfxml")
+    p.add_argument(
+        "--format",
+        default=None,
+        help="turtle (default), jsonld, ntriples, rdfxml, or ctdl (credentials, programs and organizations "
+        "as CTDL JSON-LD); the same inputs give byte-identical output",
+    )
     p.add_argument("--inferred", action="store_true", help="add the OWL-RL closure")
     p.add_argument(
         "--named-graphs",

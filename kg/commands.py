@@ -8,38 +8,39 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kg.cli import FAILURE, USAGE, CliError
 from kg.config import Settings
+from kg.errors import FAILURE, USAGE, CliError
 
 
 def validate(args: argparse.Namespace) -> int:
-    from kg.build import ValidationFailed, build
+    """Validate without building: a cached conforming build answers at once, nothing is written."""
+    from kg.pipeline.build import check
 
-    settings = _settings(args, files=args.files)
-    try:
-        kg = build(settings, progress=_progress())
-    except ValidationFailed as exc:
-        print(exc.report.text())
-        count = exc.report.count()
-        raise CliError(f"the data does not conform: {count} violation{'' if count == 1 else 's'}") from None
-    counts = kg.triple_counts
+    report, counts = check(_settings(args, files=args.files), progress=_progress())
+    if not report.conforms:
+        print(report.text())
+        count = report.count()
+        raise CliError(f"the data does not conform: {count} violation{'' if count == 1 else 's'}")
     print(f"data conforms: {counts['data']} triples, {counts['inferred']} inferred")
-    for result in kg.report.results:  # warnings and infos do not stop the data from conforming
+    for result in report.results:  # warnings and infos do not stop the data from conforming
         print(f"{result.severity.lower()}: {result.line()}")
     return 0
 
 
 def build(args: argparse.Namespace) -> int:
-    from kg.store import open_kg
+    from kg.query.catalogue import load_catalogue
+    from kg.stores.store import open_kg
 
-    kg = open_kg(_settings(args), use_cache=not args.no_cache, progress=_progress())
+    settings = _settings(args)
+    kg = open_kg(settings, use_cache=not args.no_cache, progress=_progress())
+    load_catalogue(settings.queries_dir, settings.root, settings.cache_dir)  # checked and prepared once
     c = kg.triple_counts
     print(f"built {kg.version}: {c['data']} data, {c['ontology']} ontology, {c['inferred']} inferred triples")
     return 0
 
 
 def list_queries(args: argparse.Namespace) -> int:
-    from kg.queries import load_catalogue
+    from kg.query.catalogue import load_catalogue
 
     settings = _settings(args)
     catalogue = load_catalogue(settings.queries_dir, settings.root)
@@ -53,15 +54,17 @@ def list_queries(args: argparse.Namespace) -> int:
 
 
 def query(args: argparse.Namespace) -> int:
-    from kg.queries import bind, find_query
-    from kg.sparql import execute
-    from kg.store import open_kg as build_kg
+    from kg.query.catalogue import bind, check_values, find_query
+    from kg.query.execute import execute
+    from kg.stores.store import open_kg as build_kg
 
     settings = _settings(args)
     stored = find_query(settings.queries_dir, args.name, settings.root)
-    bindings = bind(stored, _raw_params(args.param))
+    raw = _raw_params(args.param)
+    bindings = bind(stored, raw)
     fmt = _result_format(args.format, stored.kind, args.output)
     kg = build_kg(settings, progress=_progress())
+    check_values(kg, stored, bindings, raw)  # e.g. a profession that is not one: exit 2, close names given
     result = execute(
         kg, stored.prepared, bindings=bindings, timeout=settings.query_timeout, max_rows=settings.max_rows
     )
@@ -69,8 +72,8 @@ def query(args: argparse.Namespace) -> int:
 
 
 def sparql(args: argparse.Namespace) -> int:
-    from kg.sparql import execute, prepare
-    from kg.store import open_kg as build_kg
+    from kg.query.execute import execute, prepare
+    from kg.stores.store import open_kg as build_kg
 
     settings = _settings(args)
     prepared = prepare(_query_text(args.text))
@@ -81,28 +84,31 @@ def sparql(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    from kg import formats
-    from kg.store import open_kg as build_kg
+    from kg.rdf import formats
+    from kg.stores.store import open_kg as build_kg
 
     if getattr(args, "named_graphs", False):
-        from kg.store import nquads
+        from kg.stores.store import nquads
 
         kg = build_kg(_settings(args), progress=_progress())
         _write("".join(nquads(kg)).encode("utf-8"), args.output)
         return 0
+    from kg.views.release import export_bytes
+
     value = args.format or (args.output.suffix if args.output and args.output.suffix else "turtle")
-    fmt = formats.resolve(value, formats.GRAPH_FORMATS)
+    fmt = "ctdl" if value.strip().lower() == "ctdl" else formats.resolve(value, formats.GRAPH_FORMATS)
     if fmt is None:
-        raise CliError(
-            f"unknown export format {value!r}; use one of: {', '.join(formats.GRAPH_FORMATS)}", USAGE
-        )
+        known = ", ".join((*formats.GRAPH_FORMATS, "ctdl"))
+        raise CliError(f"unknown export format {value!r}; use one of: {known}", USAGE)
+    if fmt == "ctdl" and args.inferred:
+        raise CliError("the CTDL export has no inferred variant; drop --inferred", USAGE)
     kg = build_kg(_settings(args), progress=_progress())
-    _write(formats.serialize_graph(kg.export_graph(inferred=args.inferred), fmt), args.output)
+    _write(export_bytes(kg, fmt, inferred=args.inferred), args.output)  # canonical, with the citation
     return 0
 
 
 def synth(args: argparse.Namespace) -> int:
-    from kg import synth as generator
+    from kg.importers import synth as generator
 
     if args.professions < 1:
         raise CliError("--professions must be at least 1", USAGE)
@@ -162,7 +168,7 @@ def _named_graph(pair: str) -> tuple[str, Path]:
 def _settings(args: argparse.Namespace, files: list[Path] | None = None) -> Settings:
     settings = Settings.from_env()
     if getattr(args, "store", None):
-        from kg.store import parse_store
+        from kg.stores.store import parse_store
 
         parse_store(args.store)  # a ConfigError (exit status 2) before any work
         settings = settings.replace(store=args.store)
@@ -199,7 +205,7 @@ def _query_text(text: str) -> str:
 
 
 def _result_format(value: str | None, kind: str, output: Path | None) -> str:
-    from kg import formats
+    from kg.rdf import formats
 
     candidates = formats.result_formats_for(kind)
     if value:
@@ -219,8 +225,8 @@ def _result_format(value: str | None, kind: str, output: Path | None) -> str:
 
 
 def _emit_result(result: Any, fmt: str, kg: Any, output: Path | None, max_rows: int) -> int:
-    from kg.formats import serialize_result
-    from kg.labels import label
+    from kg.rdf.formats import serialize_result
+    from kg.rdf.labels import label
 
     _write(serialize_result(result, fmt, labels=lambda node: label(kg.union, node)), output)
     if result.truncated:

@@ -5,33 +5,49 @@ Environment variables (all optional; keyword overrides win over them, they win o
 
 | variable | setting | default |
 |---|---|---|
-| `CAREERS_KG_ROOT` | `root` | the repository (the parent of `kg/`) |
+| `CAREERS_KG_ROOT` | `root` | the source checkout (the parent of `kg/`), else the wheel's `kg/share/` |
 | `CAREERS_KG_DATA` | `data_files` (paths separated by `os.pathsep`) | sorted `root/data/*.ttl` |
 | `CAREERS_KG_ONTOLOGY` | `ontology_file` | `root/ontology/careers.ttl` |
 | `CAREERS_KG_SHAPES` | `shapes_file` | `root/ontology/shapes.ttl` |
 | `CAREERS_KG_QUERIES` | `queries_dir` | `root/queries` |
-| `CAREERS_KG_CACHE` | `cache_dir` | `root/.cache` |
+| `CAREERS_KG_CACHE` | `cache_dir` | `root/.cache` in a checkout, else the user's cache folder |
 | `HOST`, `PORT` | `host`, `port` | `127.0.0.1`, `8000` |
 | `CAREERS_KG_WORKERS` | `workers` | `2` |
 | `CAREERS_KG_QUERY_TIMEOUT` | `query_timeout` (seconds) | `10.0` |
 | `CAREERS_KG_MAX_ROWS` | `max_rows` | `10000` |
-| `CAREERS_KG_STORE` | `store`: `memory`, `oxigraph[:DIR]`, `sparql:QUERY_URL` (kg/store.py) | `memory` |
+| `CAREERS_KG_STORE` | `store`: `auto`, `memory`, `oxigraph[:DIR]`, `sparql:QUERY_URL` (kg/stores) | `auto` |
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib.resources
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from kg.errors import ConfigError
+
+CHECKOUT = Path(__file__).resolve().parent.parent
 
 
-class ConfigError(ValueError):
-    """A setting has a value that cannot be used (e.g. PORT=abc)."""
+def package_root() -> Path:
+    """Where `ontology/`, `data/` and `queries/` are: the source checkout when this module runs from one, else
+    the copies an installed wheel carries as package data (`kg/share/`)."""
+    if (CHECKOUT / "ontology" / "careers.ttl").is_file():
+        return CHECKOUT
+    return Path(str(importlib.resources.files("kg") / "share"))
+
+
+def default_cache(root: Path, env: Mapping[str, str]) -> Path:
+    """`root/.cache`, except for an installed wheel's own data: the user's cache folder ($XDG_CACHE_HOME or
+    ~/.cache) then, since site-packages is no place for a cache."""
+    if root == CHECKOUT or root != package_root():
+        return root / ".cache"
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base).resolve() / "careers-kg"
 
 
 @dataclass(frozen=True)
@@ -48,7 +64,7 @@ class Settings:
     query_timeout: float = 10.0
     max_rows: int = 10000
     named_graphs: tuple[tuple[str, Path], ...] = ()
-    store: str = "memory"
+    store: str = "auto"
 
     @classmethod
     def from_env(
@@ -61,7 +77,7 @@ class Settings:
         if unknown:
             raise ConfigError(f"unknown setting {sorted(unknown)[0]!r}")
         if root is None:
-            root = env.get("CAREERS_KG_ROOT") or REPO_ROOT
+            root = env.get("CAREERS_KG_ROOT") or package_root()
         base = Path(root).resolve()
 
         def path_or(name: str, default: Path) -> Path:
@@ -73,7 +89,7 @@ class Settings:
             "ontology_file": path_or("CAREERS_KG_ONTOLOGY", base / "ontology" / "careers.ttl"),
             "shapes_file": path_or("CAREERS_KG_SHAPES", base / "ontology" / "shapes.ttl"),
             "queries_dir": path_or("CAREERS_KG_QUERIES", base / "queries"),
-            "cache_dir": path_or("CAREERS_KG_CACHE", base / ".cache"),
+            "cache_dir": path_or("CAREERS_KG_CACHE", default_cache(base, env)),
         }
         for var, name, convert in _SCALARS:
             if env.get(var):

@@ -19,6 +19,6 @@ def settings(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def kg(settings):
-    from kg.build import build
+    from kg.pipeline.build import build
 
     return build(settings)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.processes import free_port, stop_process
+from kg.stores.processes import free_port, stop_process
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

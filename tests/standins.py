@@ -1,4 +1,5 @@
-"""Helpers for the kg.sparql, kg.guard and kg.sandbox tests: stand-in graphs and a canary listener."""
+"""Helpers for the kg.query.execute, kg.query.guard and kg.query.sandbox tests: stand-in graphs and a
+canary listener."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ MSG_TIMEOUT_1S = "the query took longer than 1 s and was stopped"
 
 
 class StandIn:
-    """What kg.sparql needs of a KnowledgeGraph: ``union`` (a Graph) and ``dataset`` (named graphs)."""
+    """What kg.query.execute needs of a KnowledgeGraph: ``union`` (a Graph) and ``dataset`` (named graphs)."""
 
     def __init__(self, graphs: dict[URIRef, list[tuple]]) -> None:
         self.dataset = Dataset()

@@ -179,14 +179,17 @@ def test_run_a_stored_query_through_its_form(tab):
     page.get_by_role("link", name="Median pay of a profession").click()
     page.wait_for_url(re.compile(r"/queries/median-pay$"))
     assert texts(page.locator("h1")) == ["Median pay of a profession"]
-    page.locator("#param-profession").fill("certified-medical-assistant")
+    page.locator("#param-profession").select_option("certified-medical-assistant")
     page.get_by_role("button", name="Run").click()
     page.wait_for_url(re.compile(r"/queries/median-pay\?profession=certified-medical-assistant$"))
     table = page.locator("section[aria-labelledby=results] table")
     assert texts(table.locator("thead th")) == ["variable", "value", "source"]
     rows = [texts(row.locator("td")) for row in table.locator("tbody tr").all()]
-    source = "BLS Occupational Employment Statistics, May 2016"
-    assert rows == [["Median annual wage", "31,540", source], ["Median hourly wage", "15.17", source]]
+    source = "BLS Occupational Employment Statistics, May 2016\nhttps://w3id.org/careers-kg/id/source-bls-oes-may-2016"
+    annual, hourly = (
+        f"Median {p} wage\nhttps://w3id.org/careers-kg/id/var-median-{p}-wage" for p in ("annual", "hourly")
+    )
+    assert rows == [[annual, "31,540", source], [hourly, "15.17", source]]  # labels, each with its IRI
     tab.shot("query-median-pay")
     tab.assert_clean()
 

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-import kg.rules
-import kg.validate
-from kg import cache
-from kg.build import DataError, KnowledgeGraph, ValidationFailed, build, validate_files
+import kg.pipeline.rules
+import kg.pipeline.validate
 from kg.config import Settings
-from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, ID
+from kg.errors import DataError, ValidationFailed
+from kg.pipeline import cache
+from kg.pipeline.build import KnowledgeGraph, build, validate_files
+from kg.rdf.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, ID
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
@@ -38,13 +39,13 @@ def settings_for(root: Path, cache_dir: Path, **changes) -> Settings:
 @pytest.fixture
 def count_reasoning(monkeypatch) -> list[int]:
     calls: list[int] = []
-    real = kg.rules.infer
+    real = kg.pipeline.rules.infer
 
     def counting(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(kg.rules, "infer", counting)
+    monkeypatch.setattr(kg.pipeline.rules, "infer", counting)
     return calls
 
 
@@ -78,8 +79,8 @@ def test_cache_hit_skips_reasoning_and_validation(tmp_path, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("reasoning or validation ran on a cache hit")
 
-    monkeypatch.setattr(kg.rules, "infer", fail)
-    monkeypatch.setattr(kg.validate, "validate", fail)
+    monkeypatch.setattr(kg.pipeline.rules, "infer", fail)
+    monkeypatch.setattr(kg.pipeline.validate, "validate", fail)
     second = build(settings_for(FIXTURES, tmp_path))
     assert second is not first
     assert (second.version, dict(second.triple_counts), second.report) == (
@@ -94,7 +95,8 @@ def test_cache_hit_skips_reasoning_and_validation(tmp_path, monkeypatch):
 def test_warm_start_does_not_import_the_reasoner_or_validator(tmp_path):
     build(settings_for(FIXTURES, tmp_path))
     code = (
-        "import sys; from pathlib import Path; from kg.build import build; from kg.config import Settings; "
+        "import sys; from pathlib import Path; from kg.pipeline.build import build; "
+        "from kg.config import Settings; "
         f"s = Settings.from_env(root=Path({str(FIXTURES)!r}), environ={{}}, cache_dir={str(tmp_path)!r}); "
         "kg = build(s); "
         "print(len(kg.union), sorted(m for m in sys.modules if m.split('.')[0] in ('owlrl', 'pyshacl')))"
@@ -218,7 +220,7 @@ def test_missing_shapes_file_is_a_data_error(tmp_path):
 def test_validate_files_uses_a_conforming_cache(tmp_path, monkeypatch):
     s = settings_for(FIXTURES, tmp_path)
     built = build(s)
-    monkeypatch.setattr(kg.rules, "infer", lambda *a: pytest.fail("reasoned although cached"))
+    monkeypatch.setattr(kg.pipeline.rules, "infer", lambda *a: pytest.fail("reasoned although cached"))
     assert validate_files(s) == built.report
 
 

@@ -199,6 +199,18 @@ def test_missing_or_ill_typed_parameter_is_one_sentence_naming_it(cli):
     assert r.stderr.count(b"\n") == 1
 
 
+def test_a_value_that_is_not_a_member_is_exit_2_with_close_names(cli):
+    r = cli("query", "work-settings", "-p", "profession=medical-codr", "--format", "csv")
+    assert (r.returncode, r.stdout) == (2, b"")
+    assert r.stderr == (
+        b"careers-kg: parameter 'profession': there is no profession called 'medical-codr'; "
+        b"did you mean medical-coder (Medical Coder) or medical-biller (Medical Biller)?\n"
+    )
+    r = cli("query", "compare-statistics", "-p", "a=aama")
+    assert (r.returncode, r.stdout) == (2, b"")
+    assert r.stderr == b"careers-kg: parameter 'a': there is no profession called 'aama'\n"
+
+
 def test_queries_lists_every_stored_query(cli):
     r = cli("queries")
     assert r.returncode == 0, r.stderr

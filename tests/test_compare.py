@@ -1,4 +1,5 @@
-"""kg.compare: the seed's side-by-side table regenerated from the graph (expected values from the seed)."""
+"""kg.views.compare: the seed's side-by-side table regenerated from the graph (expected values from the
+seed)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from kg.compare import compare, is_profession, professions
-from kg.compare_facts import format_duration
-from kg.namespaces import ID
+from kg.rdf.namespaces import ID
+from kg.views.compare import compare, is_profession, professions
+from kg.views.compare_facts import format_duration
 
 TODAY = date(2026, 11, 27)
 CMA, CODER = ID["certified-medical-assistant"], ID["medical-coder"]

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.config import ConfigError, Settings
+from kg.config import Settings
+from kg.errors import ConfigError
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"

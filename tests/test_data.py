@@ -14,7 +14,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from kg.namespaces import CKG, ID, SCHEMA, sparql_prologue
+from kg.rdf.namespaces import CKG, ID, SCHEMA, sparql_prologue
 
 PROLOGUE = sparql_prologue()
 OES_MAY_2016 = "May 2016 National Occupational Employment and Wage Estimates, United States"

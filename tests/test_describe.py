@@ -1,4 +1,4 @@
-"""kg.describe: one entity as a value, on the real built graph (expected values from the seed)."""
+"""kg.views.describe: one entity as a value, on the real built graph (expected values from the seed)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from rdflib import RDF, SKOS, Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg.describe import age_years, describe, entity_graph, format_number
-from kg.namespaces import CKG, ID, SCHEMA
+from kg.rdf.namespaces import CKG, ID, SCHEMA
+from kg.views.describe import age_years, describe, entity_graph, format_number
 
 TODAY = date(2026, 11, 27)
 CMA = ID["certified-medical-assistant"]

@@ -15,10 +15,10 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.query import Result
 
-from kg import formats
-from kg.formats import negotiate, resolve, serialize_graph, serialize_result
-from kg.namespaces import CKG
-from kg.sparql import QueryResult
+from kg.query.execute import QueryResult
+from kg.rdf import formats
+from kg.rdf.formats import negotiate, resolve, serialize_graph, serialize_result
+from kg.rdf.namespaces import CKG
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:ConjunctiveGraph is deprecated:DeprecationWarning"

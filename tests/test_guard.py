@@ -1,4 +1,5 @@
-"""kg.guard: what is refused before anything runs — updates, SERVICE, syntax errors, size, nesting — and the
+"""kg.query.guard: what is refused before anything runs — updates, SERVICE, syntax errors, size, nesting —
+and the
 query form read from the text."""
 
 from __future__ import annotations
@@ -8,8 +9,9 @@ import time
 import pytest
 from standins import MSG_NESTED, MSG_SERVICE, MSG_UPDATE, PFX, Canary, small_kg
 
-from kg.guard import nesting_depth
-from kg.sparql import QueryError, execute, is_update, prepare, query_kind
+from kg.errors import QueryError
+from kg.query.execute import execute, is_update, prepare, query_kind
+from kg.query.guard import nesting_depth
 
 
 @pytest.fixture(scope="module")

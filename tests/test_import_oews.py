@@ -20,10 +20,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 
-from kg.build import validate_files
+from kg.pipeline.build import validate_files
 from kg.cli import main
 from kg.config import Settings
-from kg.namespaces import CKG, ID, SDMX_DIMENSION
+from kg.rdf.namespaces import CKG, ID, SDMX_DIMENSION
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "oews"
@@ -379,7 +379,7 @@ def test_the_valid_oews_fixture_conforms(tmp_path):
 
 @pytest.fixture(scope="module")
 def oews_kg(snapshot, tmp_path_factory):
-    from kg.build import build
+    from kg.pipeline.build import build
 
     out = tmp_path_factory.mktemp("oews-kg")
     assert run(snapshot, *ALL_AREAS, "-o", out / "data") == 0
@@ -393,9 +393,9 @@ OEWS_QUERIES = ("oews-highest-paid-in-state", "oews-occupation-wages-by-state", 
 
 @pytest.mark.parametrize("name", OEWS_QUERIES)
 def test_the_oews_queries_answer_the_same_on_oxigraph(oews_kg, tmp_path, name):
-    from kg.queries import load_catalogue
-    from kg.queries import run as run_query
-    from kg.store import open_store
+    from kg.query.catalogue import load_catalogue
+    from kg.query.catalogue import run as run_query
+    from kg.stores.store import open_store
 
     stored = load_catalogue(REPO / "queries", REPO)[name]
     assert "oews" in stored.tags
@@ -410,9 +410,9 @@ def test_the_oews_queries_answer_the_same_on_oxigraph(oews_kg, tmp_path, name):
 
 @pytest.fixture(scope="module")
 def ask(oews_kg):
-    from kg.queries import load_catalogue
-    from kg.queries import run as run_query
-    from kg.results import compact_iri
+    from kg.query.catalogue import load_catalogue
+    from kg.query.catalogue import run as run_query
+    from kg.rdf.results import compact_iri
 
     catalogue = load_catalogue(REPO / "queries", REPO)
 
@@ -473,7 +473,8 @@ def test_an_unwritable_output_folder(snapshot, tmp_path, capsys):
 
 
 def test_the_loader_reads_gzipped_n_triples_and_names_a_damaged_one():
-    from kg.load import DataError, parse_bytes
+    from kg.pipeline.load import parse_bytes
+    from kg.errors import DataError
 
     text = '<https://example.org/a> <https://example.org/b> "c" .\n'
     assert len(parse_bytes(gzip.compress(text.encode()), "data/x.nt.gz")) == 1

@@ -6,8 +6,8 @@ import pytest
 from rdflib import RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from kg.labels import explicit_label, label, local_name
-from kg.namespaces import ID, SCHEMA
+from kg.rdf.labels import explicit_label, label, local_name
+from kg.rdf.namespaces import ID, SCHEMA
 
 X = ID["medical-coder"]
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.load import DataError, display_name, load_files
+from kg.errors import DataError
+from kg.pipeline.load import display_name, load_files
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -9,19 +9,10 @@ from pathlib import Path
 import pytest
 from rdflib import XSD, Literal, URIRef
 
-from kg.build import build
 from kg.config import Settings
-from kg.queries import (
-    ParamError,
-    QueryLoadError,
-    UnknownQueryError,
-    bind,
-    find_query,
-    load_catalogue,
-    load_query,
-    parse_query,
-    run,
-)
+from kg.errors import ParamError, QueryLoadError, UnknownQueryError
+from kg.pipeline.build import build
+from kg.query.catalogue import bind, find_query, load_catalogue, load_query, parse_query, run
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
@@ -67,7 +58,7 @@ def header_error(header: str, body: str = BODY, name: str = "bad") -> str:
          "queries/bad.rq: parameter 'subject' must be a mapping such as {type: iri, required: true}"),
         ("#+ title: T\n#+ params:\n#+   subject: {type: iri, label: S}\n",
          "queries/bad.rq: parameter 'subject' has unknown key 'label' "
-         "(allowed: default, description, example, required, type)"),
+         "(allowed: class, default, description, example, required, type)"),
         ("#+ title: T\n#+ params:\n#+   subject: {type: uri}\n",
          f"queries/bad.rq: parameter 'subject' has type 'uri'; use one of: {TYPES}"),
         ("#+ title: T\n#+ params:\n#+   subject: {required: true}\n",
@@ -178,7 +169,7 @@ def test_find_query_parses_only_the_named_file(tmp_path):
     ],
 )
 def test_conversions(ptype, raw, term):
-    from kg.params import convert
+    from kg.query.params import convert
 
     value = convert(ptype, raw, "x")
     assert value == term
@@ -210,7 +201,7 @@ def test_conversions(ptype, raw, term):
     ],
 )  # fmt: skip
 def test_ill_typed_values_name_parameter_and_type(ptype, raw, expected):
-    from kg.params import EXPECTED, convert
+    from kg.query.params import EXPECTED, convert
 
     with pytest.raises(ParamError) as err:
         convert(ptype, raw, "x")
@@ -281,3 +272,22 @@ def test_the_real_catalogue_loads_and_every_example_runs(kg, settings):
         assert not missing, f"{name}: required parameters without an example: {missing}"
         result = run(kg, stored, raw, timeout=settings.query_timeout)
         assert result.kind == stored.kind, name
+
+
+def test_prepared_catalogue_from_the_cache_answers_exactly_as_freshly_parsed(tmp_path):
+    """The build cache keeps the prepared stored queries (kg.query.preparedcache): every stored query of the
+    real catalogue, run with its example parameters, gives the same answer after the round trip."""
+    from kg.pipeline import cache as build_cache
+
+    settings = Settings.from_env(root=REPO, environ={}, cache_dir=tmp_path)
+    fresh = load_catalogue(settings.queries_dir, settings.root, tmp_path)
+    assert len(list(tmp_path.glob("queries-*.pickle"))) == 1
+    cached = load_catalogue(settings.queries_dir, settings.root, tmp_path)
+    assert cached is not fresh and set(cached) == set(fresh)
+    kg = build(settings)
+    for name, stored in fresh.items():
+        raw = {p.name: p.example for p in stored.params if p.example is not None}
+        a, b = run(kg, stored, raw), run(kg, cached[name], raw)
+        assert (a.kind, a.vars, a.rows, a.boolean) == (b.kind, b.vars, b.rows, b.boolean), name
+        assert (set(a.graph) if a.graph else None) == (set(b.graph) if b.graph else None), name
+    assert build_cache.path_for(tmp_path, "x", "queries").name == "queries-x.pickle"

@@ -8,9 +8,9 @@ import pytest
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal
 from rdflib.namespace import DCTERMS, PROV
 
-from kg.load import load_files
-from kg.namespaces import CKG, ID, SCHEMA
-from kg.reason import infer, keep
+from kg.pipeline.load import load_files
+from kg.pipeline.reason import infer, keep
+from kg.rdf.namespaces import CKG, ID, SCHEMA
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -1,4 +1,5 @@
-"""The fast reasoner (kg.rules) infers exactly what owlrl (kg.reason) infers, and refuses what it can't do."""
+"""The fast reasoner (kg.pipeline.rules) infers exactly what owlrl (kg.pipeline.reason) infers, and refuses
+what it can't do."""
 
 from __future__ import annotations
 
@@ -7,14 +8,15 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace
 
-from kg import reason, rules, synth
-from kg.load import load_files
-from kg.namespaces import CKG, ID, SCHEMA
+from kg.importers import synth
+from kg.pipeline import reason, rules
+from kg.pipeline.load import load_files
+from kg.rdf.namespaces import CKG, ID, SCHEMA
 
 REPO = Path(__file__).resolve().parent.parent
 T = Namespace("https://example.org/t#")
 
-# Every rule kg.rules implements, with the cases that are easy to get wrong: cycles (equivalences), a
+# Every rule kg.pipeline.rules implements, with the cases that are easy to get wrong: cycles (equivalences), a
 # transitive property under sub- and inverse properties, a symmetric super-inverse, a chain through a literal
 # subject (x lit "v" ⊢ "v" litinv x ⊢ "v" litup x ⊢ x litback "v"), owl:Thing, an ill-typed literal.
 TRICKY = """

@@ -1,4 +1,5 @@
-"""kg.sandbox and kg.lockdown: the forked child — audit hook, crashes, limits — behind the static checks."""
+"""kg.query.sandbox and kg.query.lockdown: the forked child — audit hook, crashes, limits — behind the
+static checks."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ import pytest
 from rdflib import Dataset
 from standins import MSG_NESTED, Canary, small_kg
 
-from kg import sandbox
-from kg.sparql import QueryError
+from kg.errors import QueryError
+from kg.query import sandbox
 
 
 @pytest.fixture
@@ -140,14 +141,14 @@ def test_sandbox_result_size_limit(monkeypatch):
 
 
 def test_cpu_seconds_reads_a_live_process_and_none_for_a_missing_one():
-    from kg.sandbox import cpu_seconds
+    from kg.query.sandbox import cpu_seconds
 
     assert cpu_seconds(os.getpid()) > 0
     assert cpu_seconds(2**22 + 12345) is None
 
 
 def test_a_busy_child_is_demoted_to_the_lowest_priority_and_an_idle_one_is_not():
-    from kg.sandbox import demote_if_busy
+    from kg.query.sandbox import demote_if_busy
 
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     idle = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])

@@ -1,5 +1,6 @@
-"""kg.sandbox.Pool: long-lived sandboxed children — reused while they behave, replaced when they do not, and
-under the same lockdown and limits per task as a fresh fork (kg.sandbox.run)."""
+"""kg.query.sandbox.Pool: long-lived sandboxed children — reused while they behave, replaced when they do
+not, and
+under the same lockdown and limits per task as a fresh fork (kg.query.sandbox.run)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from pathlib import Path
 import pytest
 from standins import MSG_TIMEOUT_1S, Canary
 
-from kg import lockdown, sandbox
-from kg.sparql import QueryError
+from kg.errors import QueryError
+from kg.query import lockdown, sandbox
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -210,7 +211,7 @@ def test_children_exit_when_their_parent_dies():
         f"""
         import os, sys
         sys.path[:0] = [{str(REPO)!r}, {str(REPO / "tests")!r}]
-        from kg import sandbox
+        from kg.query import sandbox
         from test_sandbox_pool import handler
         pool = sandbox.Pool(handler)
         print(pool.call(b"pid", timeout=10).decode(), flush=True)

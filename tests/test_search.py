@@ -1,11 +1,13 @@
-"""kg.search: labels, alternative labels (acronyms), schema:name; ranked exact > prefix > word > contains."""
+"""kg.views.search: labels, alternative labels (acronyms), schema:name and codes; typos, stop words,
+plurals; ranked
+exact > prefix > word > typo > contains > some words, with the kind of each hit."""
 
 from __future__ import annotations
 
 from rdflib import RDF, RDFS, SKOS, Graph, Literal
 
-from kg.namespaces import CKG, ID, SCHEMA
-from kg.search import SearchIndex, search
+from kg.rdf.namespaces import CKG, ID, SCHEMA
+from kg.views.search import SearchIndex, search
 
 
 def _graph() -> Graph:
@@ -24,7 +26,7 @@ def _graph() -> Graph:
     g.add((ID["acronym"], SKOS.altLabel, Literal("CAAHEP", lang="en")))
     g.add((ID["named"], SCHEMA.name, Literal("Registry of Things")))
     g.add((ID["rdfs"], RDFS.label, Literal("Plain label")))
-    g.add((ID["french"], SKOS.prefLabel, Literal("Codeur", lang="fr")))
+    g.add((ID["french"], SKOS.prefLabel, Literal("Programmeur informatique", lang="fr")))
     return g
 
 
@@ -63,7 +65,7 @@ def test_schema_name_and_rdfs_label_are_searched():
 
 def test_other_languages_ignored_empty_query_and_limit():
     index = SearchIndex.build(_graph())
-    assert index.search("codeur") == ()
+    assert index.search("programmeur") == ()
     assert index.search("   ") == ()
     assert len(index.search("coder", limit=2)) == 2
     assert index.search("coder", limit=0) == ()
@@ -98,8 +100,107 @@ def test_hit_as_dict():
     assert hit.as_dict() == {
         "iri": str(ID["acronym"]),
         "label": "Commission on Accreditation",
+        "kind": "thing",
         "matched": "CAAHEP",
         "field": "altLabel",
         "match": "exact",
         "types": [],
     }
+
+
+# ------------------------------------------------------------ forgiving: typos, stop words, codes, kinds
+
+
+def _labels(hits):
+    return [h.label for h in hits]
+
+
+def test_a_typo_finds_the_word(kg):
+    hits = search(kg, "codr")
+    assert hits[0].iri == str(ID["medical-coder"])
+    assert (hits[0].label, hits[0].kind, hits[0].match) == ("Medical Coder", "profession", "typo")
+    assert search(kg, "cancer registar")[0].iri == str(ID["cancer-registrar"])  # one letter missing
+    assert search(kg, "medcial biller")[0].iri == str(ID["medical-biller"])  # two letters swapped
+
+
+def test_stop_words_are_left_out(kg):
+    hits = search(kg, "medical assistant salary")
+    assert hits[0].iri == str(ID["certified-medical-assistant"])
+    assert hits[0].match == "word"
+    assert search(kg, "how to become a medical coder")[0].iri == str(ID["medical-coder"])
+    assert search(kg, "salary") == ()  # a query of stop words only is searched as it is
+
+
+def test_occupation_codes_find_the_code_and_the_professions(kg):
+    hits = search(kg, "29-2072")
+    assert [(h.iri, h.kind, h.field, h.match) for h in hits[:2]] == [
+        (str(ID["medical-coder"]), "profession", "code", "exact"),
+        (str(ID["soc-29-2072"]), "occupation code", "code", "exact"),
+    ]
+    assert [h.iri for h in search(kg, "31-9092")] == [
+        str(ID["certified-medical-assistant"]),
+        str(ID["soc-31-9092"]),
+    ]
+
+
+def test_alternative_names_and_plurals(kg):
+    (hit, *_rest) = search(kg, "CMA")
+    assert (hit.iri, hit.field, hit.matched) == (str(ID["certified-medical-assistant"]), "altLabel", "CMA")
+    # The codes named exactly "Medical assistants" first, then the profession (singular in its name).
+    assert [h.iri for h in search(kg, "medical assistants")[:3]] == [
+        str(ID["isco-08-3256"]),
+        str(ID["soc-31-9092"]),
+        str(ID["certified-medical-assistant"]),
+    ]
+
+
+def test_kinds_of_hits(kg):
+    kinds = {h.iri: h.kind for h in search(kg, "medical assistant")}
+    assert kinds[str(ID["certified-medical-assistant"])] == "profession"
+    assert kinds[str(ID["cma-certification"])] == "credential"
+    assert kinds[str(ID["aama"])] == "organization"
+    assert kinds[str(ID["soc-31-9092"])] == "occupation code"
+
+
+def test_statistics_are_not_indexed(kg):
+    statistics = {str(s) for s in kg.data.subjects(RDF.type, CKG.Statistic)}
+    assert len(statistics) == 20
+    for q in ("median annual wage", "Certified medical assistants: employment, May 2016"):
+        assert not {h.iri for h in search(kg, q, limit=500)} & statistics
+
+
+def test_beginning_of_a_word_as_you_type():
+    index = SearchIndex.build(_graph())
+    assert _labels(index.search("medic")) == ["Medical Coder"]
+    assert index.search("medic")[0].match == "prefix"
+    assert _labels(index.search("cod trai")) == ["Coder training"]
+
+
+def test_accents_and_case_do_not_matter():
+    g = _graph()
+    g.add((ID["cafe"], SKOS.prefLabel, Literal("Café Réseau", lang="en")))
+    assert _labels(SearchIndex.build(g).search("CAFE reseau")) == ["Café Réseau"]
+
+
+def test_some_words_only_when_nothing_has_them_all():
+    index = SearchIndex.build(_graph())
+    hits = index.search("medical nurse coder")
+    assert _labels(hits) == [
+        "Medical Coder",  # two of the three words
+        "Coder",  # then one word, whole words first, shorter first
+        "Nurse",
+        "Coder training",
+        "Professional Coders",
+        "Decoder ring",  # inside a word
+    ]
+    assert {h.match for h in hits} == {"some words"}
+    assert _labels(index.search("nurse")) == ["Nurse"]
+
+
+def test_edit_distance():
+    from kg.views.search import _distance
+
+    assert _distance("codr", "coder", 2) == 1
+    assert _distance("cdoer", "coder", 2) == 1  # a swap of neighbours
+    assert _distance("kitten", "sitting", 5) == 3
+    assert _distance("kitten", "sitting", 1) == 2  # capped: cap + 1

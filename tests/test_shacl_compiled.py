@@ -1,8 +1,10 @@
-"""The compiled SHACL validator (kg.shacl_compiled) gives exactly pyshacl's report, and `validate` picks it as
+"""The compiled SHACL validator (kg.pipeline.shacl_compiled) gives exactly pyshacl's report, and `validate`
+picks it as
 documented.
 
 Every comparison runs both engines on the same graphs, prepared as the build prepares them (the data, its
-OWL-RL closure from `kg.rules.infer`, the ontology, labels from all three), and compares the `Report`s with
+OWL-RL closure from `kg.pipeline.rules.infer`, the ontology, labels from all three), and compares the
+`Report`s with
 ``==``: same results (focus, labels, path, message, severity, shape), same multiplicity, same order, same
 `conforms`.
 """
@@ -20,11 +22,13 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, Namespace
 from rdflib.namespace import DCTERMS
 from test_shapes import CASES, EX
 
-from kg import rules, shacl_compiled, synth
-from kg import validate as validation
-from kg.load import load_files
-from kg.namespaces import bind_prefixes
-from kg.validate import Report, validate
+from kg.importers import synth
+from kg.pipeline import rules, shacl_compiled
+from kg.pipeline import validate as validation
+from kg.pipeline.load import load_files
+from kg.pipeline.report import Report
+from kg.pipeline.validate import validate
+from kg.rdf.namespaces import bind_prefixes
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "data"
@@ -370,8 +374,8 @@ def test_auto_uses_the_compiled_validator_from_compiled_from_triples(monkeypatch
 def test_the_compiled_path_never_imports_pyshacl():
     code = (
         "import sys\n"
-        "from kg.load import load_files\n"
-        "from kg.validate import validate\n"
+        "from kg.pipeline.load import load_files\n"
+        "from kg.pipeline.validate import validate\n"
         "files = ['tests/data/broken-source-no-title.ttl', 'ontology/shapes.ttl', 'ontology/careers.ttl']\n"
         "data, shapes, ontology = (load_files([f]) for f in files)\n"
         "report = validate(data, shapes, ontology, engine='compiled')\n"

@@ -14,8 +14,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from kg.build import validate_files
 from kg.config import Settings
+from kg.pipeline.build import validate_files
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "data"

@@ -1,4 +1,5 @@
-"""kg.sparql.execute: query forms, bindings, datasets (local graphs only), time limit, row cap, sizes."""
+"""kg.query.execute.execute: query forms, bindings, datasets (local graphs only), time limit, row cap,
+sizes."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from rdflib import BNode, Literal
 from rdflib.namespace import RDFS, XSD
 from standins import EX, MSG_TIMEOUT_1S, PFX, Canary, big_kg, children, small_kg
 
-from kg import sandbox
-from kg.sparql import QueryError, execute, prepare
+from kg.errors import QueryError
+from kg.query import sandbox
+from kg.query.execute import execute, prepare
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""The store seam (kg/store.py): the same answers from the rdflib memory store, an on-disk Oxigraph store
+"""The store seam (kg/stores/store.py): the same answers from the rdflib memory store, an on-disk Oxigraph
+store
 and a real remote SPARQL store (Virtuoso on loopback).
 
 Every stored query in queries/ is run on its example parameters (and without parameters when it takes none
@@ -24,17 +25,17 @@ from rdflib import RDF, Literal
 from rdflib.namespace import XSD
 from web_fixtures import web_client
 
-from kg import build as build_module
-from kg import sandbox
-from kg import sparql as sparql_module
-from kg.compare import compare, professions
-from kg.config import ConfigError
-from kg.describe import describe
-from kg.guard import QueryError
-from kg.namespaces import CKG, ID
-from kg.queries import load_catalogue, run
-from kg.search import search
-from kg.store import StoreSpec, open_kg, open_store, parse_store
+from kg.config import Settings
+from kg.errors import ConfigError, QueryError
+from kg.pipeline import build as build_module
+from kg.query import execute as sparql_module
+from kg.query import sandbox
+from kg.query.catalogue import load_catalogue, run
+from kg.rdf.namespaces import CKG, ID
+from kg.stores.store import AUTO_OXIGRAPH_BYTES, StoreSpec, open_kg, open_store, parse_store, resolve_store
+from kg.views.compare import compare, professions
+from kg.views.describe import describe
+from kg.views.search import search
 
 REPO = Path(__file__).resolve().parent.parent
 CATALOGUE = load_catalogue(REPO / "queries", REPO)
@@ -290,7 +291,7 @@ def test_oxigraph_queries_reuse_a_long_lived_child_and_a_runaway_is_stopped(ox_k
 def test_service_is_refused_before_the_store_sees_it(kg, ox_kg):
     """pyoxigraph's SERVICE makes HTTP requests from native code (measured: it connects), which the audit
     hook cannot see: the text the store parses is checked for SERVICE too, not only rdflib's parse."""
-    from kg.store_query import refuse_service
+    from kg.stores.base import refuse_service
 
     with pytest.raises(QueryError) as refused:
         refuse_service("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
@@ -328,8 +329,8 @@ def test_oxigraph_refuses_a_foreign_directory(settings, kg, tmp_path):
 def test_oxigraph_overlapping_graphs_keep_a_set_union(settings, tmp_path):
     """A named graph repeating triples of the data: the union is still a set (Oxigraph's own union default
     graph would repeat them, so the store keeps the union in its default graph)."""
-    from kg.build import build
-    from kg.sparql import execute
+    from kg.pipeline.build import build
+    from kg.query.execute import execute
 
     extra = tmp_path / "extra.ttl"
     extra.write_text(
@@ -360,7 +361,7 @@ def test_oxigraph_store_is_read_only(ox_kg):
 
 
 def test_oxigraph_dataset_clauses(kg, ox_kg):
-    from kg.sparql import execute
+    from kg.query.execute import execute
 
     for query, kwargs in (
         ("SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/careers-kg/graph/data> WHERE { ?s ?p ?o }", {}),
@@ -380,7 +381,7 @@ def test_oxigraph_dataset_clauses(kg, ox_kg):
 
 
 def test_remote_dataset_clauses(kg, remote_kg):
-    from kg.sparql import execute
+    from kg.query.execute import execute
 
     for query, kwargs in (
         ("SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/careers-kg/graph/data> WHERE { ?s ?p ?o }", {}),
@@ -421,6 +422,7 @@ def test_remote_parameters_are_terms_not_text(remote_kg):
 
 def test_parse_store():
     assert parse_store("memory") == StoreSpec("memory")
+    assert parse_store("auto") == StoreSpec("auto")
     assert parse_store("oxigraph") == StoreSpec("oxigraph", "")
     assert parse_store("oxigraph:/var/kg") == StoreSpec("oxigraph", "/var/kg")
     assert parse_store("sparql:http://127.0.0.1:8890/sparql") == StoreSpec(
@@ -431,9 +433,20 @@ def test_parse_store():
             parse_store(bad)
 
 
-def test_memory_is_the_default(settings, kg):
-    assert settings.store == "memory"
+def test_auto_is_the_default_and_picks_memory_for_the_seed(settings, kg):
+    assert settings.store == "auto"
+    assert resolve_store(settings) == StoreSpec("memory")  # data/careers.ttl: 72 KB
     assert open_store(settings, kg) is kg
+
+
+def test_auto_picks_oxigraph_for_large_data(tmp_path):
+    big = tmp_path / "big.nt"
+    with big.open("wb") as out:
+        out.truncate(AUTO_OXIGRAPH_BYTES)
+    assert resolve_store(Settings.from_env(root=REPO, environ={}, data_files=(big,))) == StoreSpec("oxigraph")
+    small = Settings.from_env(root=REPO, environ={}, data_files=(REPO / "data" / "careers.ttl",))
+    assert resolve_store(small) == StoreSpec("memory")
+    assert resolve_store(small.replace(store="oxigraph:/x")) == StoreSpec("oxigraph", "/x")
 
 
 def test_cli_store_option(tmp_path, monkeypatch, capsys):

@@ -9,8 +9,9 @@ import pytest
 from rdflib import RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg.queries import ParamError, bind, load_catalogue, load_query, run
-from kg.results import compact_iri
+from kg.errors import ParamError
+from kg.query.catalogue import bind, load_catalogue, load_query, run
+from kg.rdf.namespaces import curie
 
 REPO = Path(__file__).resolve().parent.parent
 QUERIES = REPO / "queries"
@@ -66,7 +67,7 @@ def simple(term):
     if term is None:
         return None
     if isinstance(term, URIRef):
-        return compact_iri(str(term))
+        return curie(term)
     if isinstance(term, Literal) and term.datatype == XSD.duration:
         return term
     return str(term)
@@ -701,7 +702,8 @@ def test_facts_citing_the_aama(answer):
         ("id:certified-medical-assistant", "ckg:Profession"),
         ("id:chea", "ckg:RecognitionBody"),
     ]
-    assert answer("facts-by-source", source="no-such-source").rows == ()
+    with pytest.raises(ParamError, match="^parameter 'source': there is no source called 'no-such-source'$"):
+        answer("facts-by-source", source="no-such-source")
 
 
 @covers("sources")
@@ -1229,10 +1231,24 @@ def test_an_iri_parameter_as_slug_curie_or_full_iri_gives_the_same_answer(answer
     assert compared == rows(answer("compare-statistics"))
 
 
-def test_an_unknown_iri_is_an_empty_answer_not_an_error(answer):
-    assert answer("profession-profile", profession="no-such-profession").rows == ()
-    assert answer("work-settings", profession="https://example.org/nothing").rows == ()
-    assert len(answer("occupation-schema", profession="id:no-such-profession").graph) == 0
+def test_an_unknown_iri_is_an_error_naming_the_parameter_and_close_members(answer):
+    """A parameter with a class (``class: ckg:Profession``) takes only its members (issue 13)."""
+    with pytest.raises(ParamError) as caught:
+        answer("profession-profile", profession="no-such-profession")
+    assert (
+        caught.value.message == "parameter 'profession': there is no profession called 'no-such-profession'"
+    )
+    assert caught.value.suggestions == ()
+    with pytest.raises(ParamError) as caught:
+        answer("work-settings", profession="medical-codr")
+    assert caught.value.message == (
+        "parameter 'profession': there is no profession called 'medical-codr'; "
+        "did you mean medical-coder (Medical Coder) or medical-biller (Medical Biller)?"
+    )
+    with pytest.raises(ParamError, match="^parameter 'a': there is no profession called 'aama'"):
+        answer("compare-statistics", a="aama", b="medical-coder")  # a member of another class
+    with pytest.raises(ParamError, match="^parameter 'profession': there is no profession called 'id:x'$"):
+        answer("occupation-schema", profession="id:x")
 
 
 INJECTIONS = [
@@ -1329,3 +1345,53 @@ def test_parameters_are_typed_rdf_terms(catalogue):
         bind(catalogue["work-settings"], {})
     with pytest.raises(ParamError, match="unknown parameter 'x'"):
         bind(catalogue["professions"], {"x": "y"})
+
+
+CMA_CERT_DESCRIPTION = (
+    "The certification, obtained through the AAMA, that an individual must hold to work as a CMA. To be "
+    "eligible, an aspiring CMA must have a degree from a program accredited by CAAHEP or ABHES (per the "
+    "AAMA, by a body recognized by CHEA)."
+)
+
+
+@covers("ctdl")
+def test_ctdl_describes_the_cma_certification_as_the_data_states_it(answer):
+    result = answer("ctdl")
+    assert result.kind == "CONSTRUCT"
+    cert, alignment = "id:cma-certification", "<https://w3id.org/careers-kg/id/cma-certification#occupation-"
+    expected = Graph().parse(
+        format="turtle",
+        data=f"""
+        @prefix id: <https://w3id.org/careers-kg/id/> .
+        @prefix ceterms: <https://purl.org/ctdl/terms/> .
+        @prefix dct: <http://purl.org/dc/terms/> .
+        {cert} a ceterms:Certification ;
+            ceterms:name "Certified Medical Assistant (CMA) certification"@en ;
+            ceterms:alternateName "CMA certification"@en ;
+            ceterms:description "{CMA_CERT_DESCRIPTION}"@en ;
+            ceterms:offeredBy id:aama ;
+            ceterms:ownedBy id:aama ;
+            ceterms:renewal id:cma-recertification ;
+            ceterms:renewalFrequency "P60M"^^<https://schema.org/Duration> ;
+            ceterms:occupationType {alignment}soc-31-9092-in-soc-2010>, {alignment}soc-31-9092-in-soc-2018>,
+                {alignment}isco-08-3256-in-isco-08> ;
+            dct:source id:source-seed-article , id:source-aama .
+        {alignment}soc-31-9092-in-soc-2010> a ceterms:CredentialAlignmentObject ;
+            ceterms:framework id:soc-2010 ;
+            ceterms:frameworkName "Standard Occupational Classification 2010"@en ;
+            ceterms:codedNotation "31-9092" ;
+            ceterms:targetNode id:soc-31-9092 ;
+            ceterms:targetNodeName "Medical Assistants"@en .
+        """,
+    )  # fmt: skip
+    subjects = set(expected.subjects())
+    got = Graph()
+    for triple in result.graph.triples((None, None, None)):
+        if triple[0] in subjects:
+            got.add(triple)
+    assert set(got) == set(expected)
+    # several issuers are alternatives: each offers the coding certification, none owns it
+    coding = URIRef("https://w3id.org/careers-kg/id/medical-coding-certification")
+    ctdl = "https://purl.org/ctdl/terms/"
+    assert len(set(result.graph.objects(coding, URIRef(ctdl + "offeredBy")))) == 3
+    assert set(result.graph.objects(coding, URIRef(ctdl + "ownedBy"))) == set()

@@ -1,4 +1,4 @@
-"""The synthetic data generator (kg.synth): deterministic, exact sizes, conforming to the shapes."""
+"""The synthetic data generator (kg.importers.synth): deterministic, exact sizes, conforming to the shapes."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, SKOS, Graph, URIRef
 
-from kg import synth
-from kg.build import validate_files
 from kg.config import Settings
-from kg.load import load_files
-from kg.namespaces import CKG, ID, SCHEMA
+from kg.importers import synth
+from kg.pipeline.build import validate_files
+from kg.pipeline.load import load_files
+from kg.rdf.namespaces import CKG, ID, SCHEMA
 
 REPO = Path(__file__).resolve().parent.parent
 

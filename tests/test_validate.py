@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kg import validate as validation
-from kg.load import load_files
-from kg.reason import infer
-from kg.validate import Report, ValidationResult, inconsistency_results, validate
+from kg.pipeline import validate as validation
+from kg.pipeline.load import load_files
+from kg.pipeline.reason import infer
+from kg.pipeline.report import Report, ValidationResult, inconsistency_results
+from kg.pipeline.validate import validate
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ID = "https://w3id.org/careers-kg/id/"

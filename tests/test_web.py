@@ -12,7 +12,7 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 from web_fixtures import HTML, web_client
 
-from kg.namespaces import CKG, ID, SCHEMA
+from kg.rdf.namespaces import CKG, ID, SCHEMA
 
 CMA_PATH = "/id/certified-medical-assistant"
 JSON = {"Accept": "application/json"}
@@ -247,15 +247,18 @@ def test_shapes(client):
     assert len(_parse(r.data, "turtle")) > 10
 
 
+CITATION_TRIPLES = 5  # every export also states the dataset's title, licence, citation, release date, version
+
+
 def test_exports(client, kg):
     g = _parse(client.get("/export.ttl").data, "turtle")
-    assert len(g) == len(kg.data)
+    assert len(g) == len(kg.data) + CITATION_TRIPLES
     assert (ID["medical-coder"], RDF.type, CKG.Profession) in g
     assert (ID["medical-coder"], RDF.type, SCHEMA.Occupation) not in g
     full = _parse(client.get("/export.nt?inferred=true").data, "nt")
-    assert len(full) == len(kg.export_graph(inferred=True))
+    assert len(full) == len(kg.export_graph(inferred=True)) + CITATION_TRIPLES
     assert (ID["medical-coder"], RDF.type, SCHEMA.Occupation) in full
-    assert len(_parse(client.get("/export.jsonld").data, "json-ld")) == len(kg.data)
+    assert len(_parse(client.get("/export.jsonld").data, "json-ld")) == len(kg.data) + CITATION_TRIPLES
     assert client.get("/export.ttl?inferred=maybe").status_code == 400
     assert client.get("/export.xyz").status_code == 404
 
@@ -271,7 +274,7 @@ def test_void(client, kg):
     assert str(g.value(dataset, URIRef("http://purl.org/dc/terms/license"))).startswith(
         "https://creativecommons.org/licenses/by/4.0"
     )
-    assert str(g.value(dataset, URIRef("http://www.w3.org/2002/07/owl#versionInfo"))) == kg.version
+    assert str(g.value(dataset, URIRef("http://www.w3.org/2002/07/owl#versionInfo"))) == f"0.1.0+{kg.version}"
     assert ID["source-bls-oes-may-2016"] in set(g.objects(dataset, URIRef("http://purl.org/dc/terms/source")))
 
 

@@ -6,7 +6,7 @@ import pytest
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 from web_fixtures import HTML, web_app, web_client
 
-from kg.namespaces import CKG, ID, SCHEMA
+from kg.rdf.namespaces import CKG, ID, SCHEMA
 from kg.web.cache import LRU, Entry, etag_matches, wants_revalidation
 
 OK_ROUTES = [

@@ -10,8 +10,8 @@ import pytest
 from rdflib import RDF, Graph
 from web_fixtures import HTML, web_client
 
-from kg import formats
-from kg.namespaces import ID, SCHEMA
+from kg.rdf import formats
+from kg.rdf.namespaces import ID, SCHEMA
 
 PAY = "/queries/median-pay"
 CMA = "profession=certified-medical-assistant"
@@ -25,7 +25,8 @@ def client(settings, kg):
 def test_catalogue_page_and_json(client):
     html = client.get("/queries", headers=HTML).get_data(as_text=True)
     assert '<a href="/queries/median-pay">Median pay of a profession</a>' in html
-    assert "<code>profession</code> (iri, required)" in html
+    assert "<code>profession</code> (profession, required)" in html
+    assert "<code>minimum</code> (decimal)" in html
     data = client.get("/queries.json").get_json()
     entry = next(q for q in data["queries"] if q["name"] == "median-pay")
     assert entry == {
@@ -51,6 +52,7 @@ def test_catalogue_page_and_json(client):
                 "default": None,
                 "example": "certified-medical-assistant",
                 "description": "The profession",
+                "class": "https://w3id.org/careers-kg/ontology#Profession",
             }
         ],
     }
@@ -74,7 +76,8 @@ def test_select_json(client):
 
 def test_select_csv_tsv_xml(client):
     text = client.get(f"{PAY}.csv?{CMA}").get_data(as_text=True)
-    rows = list(csv.reader(io.StringIO(text)))
+    assert text.startswith("# Careers KG 0.1.0+")  # the citation: a comment line before the header
+    rows = list(csv.reader(line for line in io.StringIO(text) if not line.startswith("#")))
     assert rows[0] == ["variable", "value", "source"]
     assert sorted(r[1] for r in rows[1:]) == ["15.17", "31540"]
     r = client.get(f"{PAY}.tsv?{CMA}")
@@ -101,9 +104,10 @@ def test_html_form_and_results(client):
     r = client.get(PAY, headers=HTML)
     assert r.status_code == 200
     html = r.get_data(as_text=True)
-    assert '<input id="param-profession" name="profession"' in html
-    assert 'placeholder="certified-medical-assistant"' in html
-    assert "<table>" not in html  # no parameters given: the form only
+    # A profession parameter (class: ckg:Profession) is a list of the professions, by label.
+    assert '<select id="param-profession" name="profession" required>' in html
+    assert '<option value="cancer-registrar">Cancer Registrar</option>' in html
+    assert "<table" not in html  # no parameters given: the form only
     html = client.get(f"{PAY}?{CMA}", headers=HTML).get_data(as_text=True)
     assert "31,540" in html and "15.17" in html
     assert '<a href="/id/var-median-annual-wage">Median annual wage</a>' in html
@@ -171,20 +175,39 @@ def test_html_error_names_the_parameter_and_keeps_the_form(client):
     assert r.status_code == 400
     html = r.get_data(as_text=True)
     assert "parameter &#39;profession&#39; must be an IRI" in html
-    assert '<input id="param-profession"' in html
+    assert '<select id="param-profession" name="profession" required>' in html
+    assert '<option value="a b" selected>a b (not in the list)</option>' in html
 
 
 def test_openapi(client):
     doc = client.get("/openapi.json").get_json()
     assert doc["openapi"] == "3.1.0"
-    assert set(doc["paths"]) == {
-        "/sparql",
+    assert {path for path in doc["paths"] if path.startswith("/queries/")} == {
         "/queries/has-professions",
+        "/queries/has-professions.json",
+        "/queries/has-professions.csv",
+        "/queries/has-professions.tsv",
+        "/queries/has-professions.xml",
         "/queries/labelled",
+        "/queries/labelled.json",
+        "/queries/labelled.csv",
+        "/queries/labelled.tsv",
+        "/queries/labelled.xml",
         "/queries/median-pay",
+        "/queries/median-pay.json",
+        "/queries/median-pay.csv",
+        "/queries/median-pay.tsv",
+        "/queries/median-pay.xml",
         "/queries/occupation",
+        "/queries/occupation.ttl",
+        "/queries/occupation.jsonld",
         "/queries/stats-above",
+        "/queries/stats-above.json",
+        "/queries/stats-above.csv",
+        "/queries/stats-above.tsv",
+        "/queries/stats-above.xml",
     }
+    assert "/sparql" in doc["paths"]
     op = doc["paths"]["/queries/median-pay"]["get"]
     assert op["operationId"] == "median_pay"
     assert op["summary"] == "Median pay of a profession"

@@ -9,7 +9,7 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 from web_fixtures import HTML, web_client
 
-from kg.namespaces import sparql_prologue
+from kg.rdf.namespaces import sparql_prologue
 
 SELECT = sparql_prologue() + "SELECT ?label WHERE { id:certified-medical-assistant skos:prefLabel ?label }"
 ASK = sparql_prologue() + "ASK { id:medical-coder a ckg:Profession }"
@@ -206,9 +206,10 @@ def test_browser_without_query_gets_the_query_page(client):
     assert r.status_code == 200 and r.content_type == "text/html; charset=utf-8"
     html = r.get_data(as_text=True)
     assert html.count("<h1>") == 1
-    assert '<form class="stack" action="/sparql" method="get">' in html
     assert '<textarea id="query" name="query"' in html
-    assert "<script" not in html  # works without JavaScript
+    # Works without JavaScript: the form is shown, the editor's box is hidden until its script shows it.
+    assert '<form id="plain-editor" class="stack" action="/sparql" method="get">' in html
+    assert '<div id="editor" class="editor" hidden>' in html
     assert "Median pay of a profession" in html  # a stored query as an example
     assert 'href="/queries/median-pay"' in html
 

@@ -1,11 +1,11 @@
-"""kg.wire: result terms survive the trip from the sandbox child exactly."""
+"""kg.stores.wire: result terms survive the trip from the sandbox child exactly."""
 
 from __future__ import annotations
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from kg import wire
+from kg.stores import wire
 
 TERMS = [
     URIRef("http://example.org/a#b"),

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.processes import free_port
+from kg.stores.processes import free_port
 
 SERVER = "virtuoso-t"
 ISQL = ("isql-vt", "isql")
@@ -107,7 +107,7 @@ class Virtuoso:
 
     def load(self, kg: Any) -> dict[str, int]:
         """Load *kg*'s named graphs (asserted, ontology, inferred, extras); the triple count of each."""
-        from kg.store import quads
+        from kg.stores.store import quads
 
         by_graph: dict[str, list[str]] = {}
         for s, p, o, g in quads(kg):

@@ -2,7 +2,8 @@
 
 No globals and no I/O at import: everything the views need lives in one `WebState` stored on the app
 (``app.extensions["careers_kg"]``). Every response gets the security headers, ``Vary: Accept``, CORS and an
-ETag derived from the dataset version; rendered GET responses are cached per app (`kg.web.cache`).
+ETag derived from the dataset version; every successful one a ``Link: <licence>; rel="license"`` and the
+dataset version (``X-Dataset-Version``); rendered GET responses are cached per app (`kg.web.cache`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from kg.config import Settings
-from kg.sparql import QueryError
+from kg.errors import QueryError
+from kg.views.release import cite_as, dataset_version, release
 from kg.web.cache import ResponseCache
 from kg.web.links import href
 from kg.web.respond import error_response
@@ -31,12 +33,13 @@ CSP = (
 )
 CORS_METHODS = "GET, HEAD, POST, OPTIONS"
 CORS_HEADERS = "Accept, Content-Type, If-None-Match"
+VERSION_HEADER = "X-Dataset-Version"
 
 
 def create_app(settings: Settings, kg: Any | None = None) -> Flask:
     """The web application over *kg* (built from *settings* when not given)."""
     if kg is None:
-        from kg.store import open_kg
+        from kg.stores.store import open_kg
 
         kg = open_kg(settings)
     app = Flask(__name__)
@@ -44,7 +47,9 @@ def create_app(settings: Settings, kg: Any | None = None) -> Flask:
     state = WebState.create(settings, kg)
     app.extensions["careers_kg"] = state
     app.jinja_env.filters["href"] = href
-    app.jinja_env.globals.update(version=kg.version)
+    app.jinja_env.globals.update(
+        version=dataset_version(kg), cite_as=cite_as(kg), license_url=release().license_url
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -56,6 +61,7 @@ def create_app(settings: Settings, kg: Any | None = None) -> Flask:
         views_queries,
         views_search,
         views_sparql,
+        views_void,
     )
 
     for module in (
@@ -66,6 +72,7 @@ def create_app(settings: Settings, kg: Any | None = None) -> Flask:
         views_sparql,
         views_queries,
         views_ontology,
+        views_void,
     ):
         app.register_blueprint(module.bp)
 
@@ -90,11 +97,17 @@ def _reject_bad_encoding() -> None:
 
 def _add_headers(response: Response) -> Response:
     headers = response.headers
-    headers["Content-Security-Policy"] = CSP
+    headers.setdefault("Content-Security-Policy", CSP)  # a page may send a policy of its own (/sparql)
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "no-referrer"
     headers["Access-Control-Allow-Origin"] = "*"
-    headers["Access-Control-Expose-Headers"] = "ETag, Link, X-Result-Truncated"
+    headers["Access-Control-Expose-Headers"] = f"ETag, Link, X-Result-Truncated, {VERSION_HEADER}"
+    if response.status_code < 400:  # what leaves the server carries its licence and the dataset version
+        site = current_app.jinja_env.globals
+        license_link = f'<{site["license_url"]}>; rel="license"'
+        link = headers.get("Link")
+        headers["Link"] = f"{link}, {license_link}" if link else license_link
+        headers[VERSION_HEADER] = site["version"]
     response.vary.add("Accept")
     if request.method == "OPTIONS":
         headers["Access-Control-Allow-Methods"] = CORS_METHODS

@@ -11,8 +11,8 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 from rdflib.term import Node
 
-from kg.labels import label
-from kg.namespaces import CKG, ID, SCHEMA
+from kg.rdf.labels import label
+from kg.rdf.namespaces import CKG, ID, SCHEMA
 
 # (variable, schema.org duration of the pay period)
 SALARY_VARIABLES = ((ID["var-median-annual-wage"], "P1Y"), (ID["var-median-hourly-wage"], "PT1H"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from kg.namespaces import CKG, ID, ONTOLOGY_IRI
+from kg.rdf.namespaces import CKG, ID, ONTOLOGY_IRI
 
 _SCHEME = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
 _ID, _CKG = str(ID), str(CKG)

@@ -9,8 +9,8 @@ from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 from rdflib.term import Node
 
-from kg.describe import Term, term
-from kg.namespaces import CKG, ONTOLOGY_IRI
+from kg.rdf.namespaces import CKG, ONTOLOGY_IRI
+from kg.views.describe import Term, term
 
 PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
 CHARACTERISTICS = (

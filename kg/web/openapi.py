@@ -1,5 +1,5 @@
-"""The OpenAPI 3.1 description of the HTTP API: one GET operation per stored query (typed parameters),
-and /sparql."""
+"""The OpenAPI 3.1 description of the HTTP API: every stored query (typed parameters; the negotiated route
+and each format's twin), /sparql, and the fixed data routes (`kg.web.openapi_routes`)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from kg import formats
+from kg.rdf import formats
+from kg.rdf.namespaces import CKG
+from kg.web.openapi_routes import SCHEMAS, fixed_paths
 
-SCHEMAS: dict[str, dict[str, Any]] = {
+PARAM_SCHEMAS: dict[str, dict[str, Any]] = {
     "iri": {
         "type": "string",
         "description": "a slug (medical-coder), a CURIE (id:medical-coder) or an http(s)/urn IRI",
@@ -21,6 +23,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "date": {"type": "string", "format": "date"},
 }
 ERROR = {"$ref": "#/components/responses/Error"}
+TEXT = {"type": "string"}
+# A SELECT for the result formats, a CONSTRUCT for the graph formats (another pairing is a 406).
+EXAMPLES = {
+    "select": {"value": f"SELECT ?s WHERE {{ ?s a <{CKG.Profession}> }}"},
+    "construct": {"value": f"CONSTRUCT {{ ?s a <{CKG.Profession}> }} WHERE {{ ?s a <{CKG.Profession}> }}"},
+}
 
 
 def openapi_document(
@@ -28,20 +36,28 @@ def openapi_document(
 ) -> dict:
     paths: dict[str, Any] = {"/sparql": _sparql()}
     for query in queries:
-        paths[f"/queries/{query.name}"] = {"get": _operation(query, formats_for(query))}
+        fmts = formats_for(query)
+        paths[f"/queries/{query.name}"] = {"get": _operation(query, fmts)}
+        for fmt in fmts:
+            if fmt != "html":
+                twin = _operation(query, (fmt,), html=False)
+                twin["operationId"] += "_" + fmt
+                paths[f"/queries/{query.name}{formats.BY_NAME[fmt].extension}"] = {"get": twin}
+    paths.update(fixed_paths())
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Careers KG",
             "version": version,
-            "description": "Stored SPARQL queries over the Careers KG knowledge graph, and a read-only "
-            "SPARQL 1.1 "
-            "endpoint. Every stored query also answers at /queries/<name>.<ext> (json, csv, tsv, "
-            "xml for SELECT/ASK; ttl, jsonld for CONSTRUCT).",
+            "description": "The Careers KG knowledge graph over HTTP: stored SPARQL queries (at "
+            "/queries/<name>, by Accept, and at /queries/<name>.<ext>: json, csv, tsv, xml for SELECT/ASK; "
+            "ttl, jsonld for CONSTRUCT), a read-only SPARQL 1.1 endpoint, search, comparisons, every "
+            "entity's data twins and the downloads. Errors are JSON objects naming what is wrong.",
             "license": {"name": "CC BY 4.0 (data)", "url": "https://creativecommons.org/licenses/by/4.0/"},
         },
         "paths": paths,
         "components": {
+            "schemas": SCHEMAS,
             "responses": {
                 "Error": {
                     "description": "A short error message naming what is wrong",
@@ -53,21 +69,31 @@ def openapi_document(
                                     "error": {"type": "string"},
                                     "status": {"type": "integer"},
                                     "message": {"type": "string"},
+                                    "parameter": {"type": "string"},
+                                    "suggestions": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "properties": {"value": TEXT, "label": TEXT},
+                                        },
+                                    },
                                 },
                                 "required": ["error", "status", "message"],
                             }
                         }
                     },
                 }
-            }
+            },
         },
     }
 
 
-def _operation(query: Any, fmts: tuple[str, ...]) -> dict[str, Any]:
+def _operation(query: Any, fmts: tuple[str, ...], html: bool = True) -> dict[str, Any]:
     params = []
     for p in query.params:
-        schema = dict(SCHEMAS[p.type])
+        schema = dict(PARAM_SCHEMAS[p.type])
+        if p.cls is not None:
+            schema["description"] += f"; a member of <{p.cls}> (others get a 400 naming the closest)"
         if p.default is not None:
             schema["default"] = _typed(p.type, p.default)
         entry: dict[str, Any] = {
@@ -80,8 +106,9 @@ def _operation(query: Any, fmts: tuple[str, ...]) -> dict[str, Any]:
         if p.example is not None:
             entry["example"] = _typed(p.type, p.example)
         params.append(entry)
-    content = {formats.BY_NAME[f].media_type: {} for f in fmts if f != "html"}
-    content["text/html"] = {}
+    content = {formats.BY_NAME[f].media_type: _schema(f) for f in fmts if f != "html"}
+    if html:
+        content["text/html"] = {}
     return {
         "operationId": re.sub(r"\W", "_", query.name),
         "summary": query.title,
@@ -95,6 +122,10 @@ def _operation(query: Any, fmts: tuple[str, ...]) -> dict[str, Any]:
             "503": ERROR,
         },
     }
+
+
+def _schema(fmt: str) -> dict[str, Any]:
+    return {"schema": {"$ref": "#/components/schemas/SparqlResults"}} if fmt == "json" else {}
 
 
 def _sparql() -> dict[str, Any]:
@@ -111,13 +142,14 @@ def _sparql() -> dict[str, Any]:
         for name in ("default-graph-uri", "named-graph-uri")
     ]
     content = {
-        formats.BY_NAME[f].media_type: {}
+        formats.BY_NAME[f].media_type: _schema(f)
         for f in ("json", "xml", "csv", "tsv", "turtle", "jsonld", "ntriples", "rdfxml")
     }
     responses = {
         "200": {"description": "Query results (by Accept)", "content": content},
         "400": ERROR,
         "403": ERROR,
+        "406": ERROR,
         "413": ERROR,
         "415": ERROR,
         "503": ERROR,
@@ -137,7 +169,13 @@ def _sparql() -> dict[str, Any]:
             "summary": "SPARQL 1.1 query (GET)",
             "tags": ["sparql"],
             "parameters": [
-                {"name": "query", "in": "query", "required": True, "schema": {"type": "string"}},
+                {
+                    "name": "query",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string"},
+                    "examples": EXAMPLES,
+                },
                 *graphs,
             ],
             "responses": responses,
@@ -151,7 +189,7 @@ def _sparql() -> dict[str, Any]:
                 "required": True,
                 "content": {
                     "application/x-www-form-urlencoded": {"schema": form},
-                    "application/sparql-query": {"schema": {"type": "string"}},
+                    "application/sparql-query": {"schema": {"type": "string"}, "examples": EXAMPLES},
                 },
             },
             "responses": responses,

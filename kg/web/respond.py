@@ -1,4 +1,5 @@
-"""Building responses: one negotiation path (route suffix, else Accept via `kg.formats.negotiate`), data twins
+"""Building responses: one negotiation path (route suffix, else Accept via `kg.rdf.formats.negotiate`),
+data twins
 with ``Link: rel="alternate"`` headers, pages rendered from templates, and short errors in JSON or HTML."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from urllib.parse import urlencode
 
 from flask import Response, abort, render_template, request
 
-from kg import formats
+from kg.rdf import formats
 
 JSON_TYPE = "application/json; charset=utf-8"
 HTML_TYPE = "text/html; charset=utf-8"

@@ -75,7 +75,7 @@ def serve(
     kg: Any | None = None,
 ) -> None:
     """Serve the KG for *settings* over HTTP until stopped (SIGTERM or SIGINT). Blocks."""
-    from kg.store import open_kg
+    from kg.stores.store import open_kg
     from kg.web.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 from flask import current_app
 from rdflib.term import Node
 
-from kg.compare import Side, professions
 from kg.config import Settings
-from kg.labels import label
-from kg.search import SearchIndex
+from kg.rdf.labels import label
+from kg.views.compare import Side, professions
+from kg.views.search import SearchIndex
 
 T = TypeVar("T")
 
@@ -22,7 +22,7 @@ T = TypeVar("T")
 class WebState:
     settings: Settings
     kg: Any
-    catalogue: Any  # kg.queries.Catalogue: name -> StoredQuery, parsed and prepared once
+    catalogue: Any  # kg.query.catalogue.Catalogue: name -> StoredQuery, parsed and prepared once
     search: SearchIndex
     professions: tuple[Side, ...]
     _memo: dict[str, Any] = field(default_factory=dict)
@@ -30,12 +30,12 @@ class WebState:
 
     @classmethod
     def create(cls, settings: Settings, kg: Any) -> WebState:
-        from kg.queries import load_catalogue
+        from kg.query.catalogue import load_catalogue
 
         return cls(
             settings=settings,
             kg=kg,
-            catalogue=load_catalogue(settings.queries_dir, settings.root),
+            catalogue=load_catalogue(settings.queries_dir, settings.root, settings.cache_dir),
             search=SearchIndex.build(kg.union, kg.data),
             professions=professions(kg),
         )

@@ -1,11 +1,12 @@
-"""Query results as an HTML-ready table: every cell a `kg.describe.Term` (label and IRI), rows capped."""
+"""Query results as an HTML-ready table: every cell a `kg.views.describe.Term` (label and IRI), rows
+capped."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from kg.describe import Term, term
+from kg.views.describe import Term, term
 
 HTML_ROWS = 1000  # rows rendered on a page; the data formats carry all of them
 
@@ -22,7 +23,7 @@ class Table:
 
 
 def result_table(kg: Any, result: Any, max_rows: int | None = None, limit: int = HTML_ROWS) -> Table:
-    """*result* (a `kg.sparql.QueryResult`) as a `Table` of labelled terms."""
+    """*result* (a `kg.query.execute.QueryResult`) as a `Table` of labelled terms."""
     if result.kind == "ASK":
         return Table((), (), 0, 0, False, max_rows, bool(result.boolean))
     if result.kind in ("CONSTRUCT", "DESCRIBE"):

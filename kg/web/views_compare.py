@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, abort
 from rdflib import URIRef
 
-from kg.compare import Comparison, compare, is_profession
-from kg.describe import exists
-from kg.namespaces import ID
+from kg.rdf.namespaces import ID
+from kg.views.compare import Comparison, compare, is_profession
+from kg.views.describe import exists
 from kg.web.respond import Alternate, send, send_json, single_args
 from kg.web.respond import page as render_page
 from kg.web.state import state

@@ -6,9 +6,9 @@ import re
 
 from flask import Blueprint, Response, abort
 
-from kg import formats
-from kg.describe import Entity, describe, entity_graph
-from kg.namespaces import ID
+from kg.rdf import formats
+from kg.rdf.namespaces import ID
+from kg.views.describe import Entity, describe, entity_graph
 from kg.web import jsonld
 from kg.web.respond import Alternate, alternates, negotiate, page, send, send_json, split_suffix
 from kg.web.state import state

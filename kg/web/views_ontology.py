@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort
 
-from kg import formats
+from kg.rdf import formats
 from kg.web.ontology_doc import ontology_doc
 from kg.web.respond import Alternate, negotiate, send, single_args
 from kg.web.respond import page as render_page

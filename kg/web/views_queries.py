@@ -1,5 +1,9 @@
 """/queries (+ .json): the stored-query catalogue; /queries/<name> (+ .json .csv .tsv .xml | .ttl .jsonld):
-a form and the results; /openapi.json: one operation per stored query, plus /sparql."""
+a form and the results; /openapi.json: every JSON/CSV route (kg.web.openapi).
+
+A parameter that takes members of a class (``class:`` in the query's header) is a picker on the form (a list
+for a few members, a text box with suggestions for many), and a value that is not a member is a 400 naming
+the parameter and the closest members, on the page and in the API."""
 
 from __future__ import annotations
 
@@ -7,12 +11,25 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort
+from rdflib import URIRef
 
-from kg import formats
-from kg.queries import ParamError, StoredQuery, bind
-from kg.sparql import execute
+from kg.errors import ParamError
+from kg.query.catalogue import StoredQuery, bind, check_values
+from kg.query.execute import execute
+from kg.query.params import Choice, choices
+from kg.rdf import formats
+from kg.views.release import comment as release_comment
 from kg.web.openapi import openapi_document
-from kg.web.respond import Alternate, alternates, link_header, negotiate, send_json, single_args, split_suffix
+from kg.web.respond import (
+    TITLES,
+    Alternate,
+    alternates,
+    link_header,
+    negotiate,
+    send_json,
+    single_args,
+    split_suffix,
+)
 from kg.web.respond import page as render_page
 from kg.web.state import state
 from kg.web.table import result_table
@@ -21,6 +38,7 @@ from kg.web.views_sparql import result_response
 bp = Blueprint("queries", __name__)
 SELECT_FORMATS = ("html", "json", "csv", "tsv", "xml")
 GRAPH_FORMATS = ("html", "turtle", "jsonld")
+SELECT_UP_TO = 60  # members shown as a <select>; more get a text box with a <datalist>
 
 
 def formats_for(stored: StoredQuery) -> tuple[str, ...]:
@@ -48,6 +66,7 @@ def describe_query(stored: StoredQuery) -> dict[str, Any]:
                 "default": p.default,
                 "example": p.example,
                 "description": p.description,
+                "class": p.cls,
             }
             for p in stored.params
         ],
@@ -64,7 +83,9 @@ def catalogue(ext: str | None) -> Response:
     alts = [Alternate("/queries.json", "application/json", "json")]
     if ext == "json":
         return send_json({"queries": [describe_query(q) for q in queries]}, alts=alts)
-    return render_page("queries.html", title="Stored queries", alts=alts, queries=queries)
+    classes = {p.cls for q in queries for p in q.params if p.cls is not None}
+    kinds = {cls: state().label(URIRef(cls)).lower() for cls in classes}  # "a profession", not "iri"
+    return render_page("queries.html", title="Stored queries", alts=alts, queries=queries, kinds=kinds)
 
 
 @bp.get("/queries/<name>")
@@ -86,10 +107,11 @@ def stored(name: str) -> Response:
         return _page(query, raw, alts, None, None, 200)
     try:
         bindings = bind(query, raw)
+        check_values(st.kg, query, bindings, raw)
     except ParamError as exc:
         if fmt == "html":
-            return _page(query, raw, alts, None, exc.message, 400)
-        abort(400, description=exc.message)
+            return _page(query, raw, alts, None, exc, 400)
+        return send_json(param_error(exc), status=400, alts=alts)
     result = execute(
         st.kg,
         query.prepared,
@@ -101,7 +123,31 @@ def stored(name: str) -> Response:
         return _page(query, raw, alts, result, None, 200)
     response = result_response(result, fmt)
     response.headers["Link"] = link_header(alts)
+    if fmt in ("csv", "tsv"):  # a download: the citation as a '#' line (never on /sparql: see README)
+        response.set_data(formats.with_comment(response.get_data(), fmt, release_comment(st.kg)))
     return response
+
+
+def param_error(exc: ParamError) -> dict[str, Any]:
+    """The JSON body of a bad parameter: the usual error, the parameter's name and the closest values."""
+    return {
+        "error": TITLES[400],
+        "status": 400,
+        "message": exc.message,
+        "parameter": exc.name,
+        "suggestions": [{"value": c.value, "label": c.label} for c in exc.suggestions],
+    }
+
+
+def pickers(query: StoredQuery) -> dict[str, tuple[Choice, ...]]:
+    """The members each class-typed parameter may take (once per class and app)."""
+    st = state()
+    out = {}
+    for p in query.params:
+        if p.cls is not None:
+            cls = p.cls
+            out[p.name] = st.memo(f"choices:{cls}", lambda cls=cls: choices(st.kg.union, URIRef(cls)))
+    return out
 
 
 @bp.get("/openapi.json")
@@ -116,7 +162,7 @@ def _page(
     raw: dict[str, str],
     alts: list[Alternate],
     result: Any,
-    error: str | None,
+    error: ParamError | None,
     status: int,
 ) -> Response:
     st = state()
@@ -130,7 +176,12 @@ def _page(
         values=raw,
         table=table,
         error=error,
-        professions=st.professions,
+        suggestions=[
+            (c.label, f"/queries/{query.name}?" + urlencode(dict(raw, **{error.name: c.value})))
+            for c in (error.suggestions if error is not None else ())
+        ],
+        pickers=pickers(query),
+        select_up_to=SELECT_UP_TO,
     )
     if result is not None and result.truncated:
         response.headers["X-Result-Truncated"] = "true"

@@ -1,4 +1,6 @@
-"""/search?q= (+ /search.json?q=): labels, alternative labels and acronyms, ranked exact > prefix > word."""
+"""/search?q= (+ /search.json?q=): names, other names, acronyms and codes, typos forgiven
+(kg.views.search), each
+hit with its kind."""
 
 from __future__ import annotations
 

@@ -1,22 +1,34 @@
 """/sparql: the SPARQL 1.1 Protocol query operation (read-only), and a query page for browsers.
 
 GET ?query=, POST application/x-www-form-urlencoded, POST application/sparql-query; default-graph-uri and
-named-graph-uri choose among the graphs held locally (kg.sparql never fetches). Updates are refused with 403.
+named-graph-uri choose among the graphs held locally (kg.query.execute never fetches). Updates are refused
+with 403.
 Results by Accept: SELECT/ASK as JSON, XML, CSV, TSV; CONSTRUCT/DESCRIBE as Turtle, JSON-LD, N-Triples,
-RDF/XML; a browser gets an HTML table with labels and links. All execution goes through `kg.sparql.execute`.
+RDF/XML; a browser gets an HTML table with labels, IRIs and links. All execution goes through
+`kg.query.execute.execute`.
+
+The page is a plain form that works without JavaScript; with JavaScript, YASGUI (vendored in
+static/yasgui/) replaces it, configured from a JSON block on the page (the endpoint, the project prefixes, the
+ontology's classes and properties for completion, and the stored queries as examples). YASGUI adds one <style>
+element, so this page's Content-Security-Policy allows that stylesheet by its hash (`CSP_EDITOR`); nothing
+else is loosened.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, request, url_for
+from rdflib import OWL, RDF, RDFS, URIRef
 
-from kg import formats
-from kg.namespaces import sparql_prologue
-from kg.sparql import QueryResult, execute, query_kind
+from kg.errors import QueryError
+from kg.query.execute import QueryResult, execute, query_kind
+from kg.rdf import formats
+from kg.rdf.namespaces import PREFIXES, SKOS
 from kg.web.respond import negotiate, page, send, wants_html
+from kg.web.service_description import description_response
 from kg.web.state import state
 from kg.web.table import result_table
 
@@ -26,10 +38,21 @@ GRAPH_CANDIDATES = ("turtle", "jsonld", "ntriples", "rdfxml", "html")
 MAX_FIELDS = 200
 TRUNCATED_HEADER = "X-Result-Truncated"
 MSG_READ_ONLY = "updates are not allowed: this endpoint is read-only (SPARQL 1.1 Update is not supported)"
-EXAMPLE = sparql_prologue() + (
-    "\nSELECT ?profession ?label WHERE {\n  ?profession a ckg:Profession ; skos:prefLabel ?label .\n}\n"
+EXAMPLE = (
+    f"PREFIX ckg: <{PREFIXES['ckg']}>\nPREFIX skos: <{SKOS}>\n\n"
+    "SELECT ?profession ?label WHERE {\n  ?profession a ckg:Profession ; skos:prefLabel ?label .\n}\n"
     "ORDER BY ?label\n"
 )
+# YASGUI's column resizer adds one fixed <style> element (its text is a literal in yasgui.min.js; the test
+# tests/test_sparql_editor.py recomputes this hash from the vendored file). The editor page allows that one
+# stylesheet by its hash; every other inline style, inline script and eval stays blocked, as on every page.
+YASGUI_STYLE_HASH = "sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk="
+CSP_EDITOR = (
+    f"default-src 'self'; img-src 'self' data:; style-src 'self' '{YASGUI_STYLE_HASH}'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+CLASS_TYPES = (OWL.Class, RDFS.Class)
+PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
 
 
 @dataclass
@@ -53,7 +76,10 @@ def endpoint() -> Response:
         abort(400, description="the request has more than one 'query' parameter")
     if not params.queries:
         if request.method == "GET" and wants_html():
-            return _query_page(EXAMPLE, None, None)
+            return _query_page(EXAMPLE, None)
+        described = description_response(state().kg, RESULT_CANDIDATES[:-1] + GRAPH_CANDIDATES[:-1])
+        if described is not None:  # a client asking for RDF gets the SPARQL 1.1 Service Description
+            return described
         abort(
             400, description="missing parameter 'query' (a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query)"
         )
@@ -62,18 +88,23 @@ def endpoint() -> Response:
         abort(400, description="parameter 'query' is empty")
     fmt = _choose_format(query_kind(text), params.formats)
     st = state()
-    result = execute(
-        st.kg,
-        text,
-        default_graph_uris=params.default_graphs,
-        named_graph_uris=params.named_graphs,
-        timeout=st.settings.query_timeout,
-        max_rows=st.settings.max_rows,
-    )
+    try:
+        result = execute(
+            st.kg,
+            text,
+            default_graph_uris=params.default_graphs,
+            named_graph_uris=params.named_graphs,
+            timeout=st.settings.query_timeout,
+            max_rows=st.settings.max_rows,
+        )
+    except QueryError as exc:
+        if fmt != "html":
+            raise
+        return _query_page(text, None, exc)  # the error shown above the query, which is kept
     if fmt not in _candidates(result.kind):  # the lexer guessed the form wrongly: negotiate again
         fmt = _choose_format(result.kind, params.formats)
     if fmt == "html":
-        return _query_page(text, result, params)
+        return _query_page(text, result)
     return result_response(result, fmt)
 
 
@@ -161,22 +192,52 @@ def _pairs(raw: str, what: str) -> list[tuple[str, str]]:
         abort(400, description=f"{what} has more than {MAX_FIELDS} fields")
 
 
-def _query_page(text: str, result: QueryResult | None, params: Protocol | None) -> Response:
+def _query_page(text: str, result: QueryResult | None, error: QueryError | None = None) -> Response:
     st = state()
-    examples = [(q, _strip_header(q.text)) for q in st.catalogue.values()]
     table = result_table(st.kg, result, st.settings.max_rows) if result is not None else None
     response = page(
         "sparql.html",
         title="SPARQL query",
+        status=error.status if error is not None else 200,
         query=text,
         table=table,
-        examples=examples,
+        error=error.message if error is not None else None,
+        examples=st.memo("sparql-examples", _examples),
+        editor=dict(st.memo("sparql-editor", _editor_terms), endpoint=url_for("sparql.endpoint"), query=text),
         result=result,
         formats=RESULT_CANDIDATES[:-1] + GRAPH_CANDIDATES[:-1],
     )
+    response.headers["Content-Security-Policy"] = CSP_EDITOR
+    if error is not None and error.status == 503:
+        response.headers["Retry-After"] = "5"
     if result is not None and result.truncated:
         response.headers[TRUNCATED_HEADER] = "true"
     return response
+
+
+def _examples() -> list[dict[str, str]]:
+    """The stored queries as plain SPARQL (parameters unbound), for the page's links and YASGUI's tabs."""
+    return [
+        {"name": q.name, "title": q.title, "description": q.description, "query": _strip_header(q.text)}
+        for q in state().catalogue.values()
+    ]
+
+
+def _editor_terms() -> dict[str, Any]:
+    """What YASGUI completes offline: the project prefixes, and the ontology's classes and properties with the
+    terms they specialise (schema.org, SKOS, PROV ...)."""
+    ontology = state().kg.ontology
+    return {
+        "prefixes": {prefix: str(ns) for prefix, ns in PREFIXES.items()},
+        "classes": _terms(ontology, CLASS_TYPES, RDFS.subClassOf),
+        "properties": _terms(ontology, PROPERTY_TYPES, RDFS.subPropertyOf),
+    }
+
+
+def _terms(graph: Any, types: tuple[URIRef, ...], parent: URIRef) -> list[str]:
+    found = {s for t in types for s in graph.subjects(RDF.type, t)}
+    found |= set(graph.objects(None, parent))
+    return sorted(str(s) for s in found if isinstance(s, URIRef))
 
 
 def _strip_header(text: str) -> str:

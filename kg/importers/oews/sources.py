@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.load import DataError
+from kg.errors import DataError
 
 DATATYPES = tuple(f"{i:02d}" for i in range(1, 18))
 AREA_TYPES = ("N", "S", "M")

@@ -1,15 +1,15 @@
-"""The terms the OEWS importer writes, as N-Triples terms (namespace IRIs from `kg.namespaces`)."""
+"""The terms the OEWS importer writes, as N-Triples terms (namespace IRIs from `kg.rdf.namespaces`)."""
 
 from __future__ import annotations
 
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from kg.importers.oews.writer import iri
-from kg.namespaces import CKG as _CKG
-from kg.namespaces import ID as _ID
-from kg.namespaces import QB as _QB
-from kg.namespaces import SCHEMA as _SCHEMA
-from kg.namespaces import SDMX_DIMENSION
+from kg.rdf.namespaces import CKG as _CKG
+from kg.rdf.namespaces import ID as _ID
+from kg.rdf.namespaces import QB as _QB
+from kg.rdf.namespaces import SCHEMA as _SCHEMA
+from kg.rdf.namespaces import SDMX_DIMENSION
 
 CKG, ID, QB, SCHEMA = str(_CKG), str(_ID), str(_QB), str(_SCHEMA)
 
