@@ -4,8 +4,8 @@ The data uses the vocabulary of data/careers.ttl and conforms to ontology/shapes
 51 triples (50 when there is only one): the profession itself (labels, description, an occupation code,
 skills, a specialization, a work setting, duties, a related profession, a credential, an education path, a
 source), its occupation code node (a SOC-like code, unique per profession, in a synthetic code set), two
-statistics (employment; median annual wage with currency), each with value, unit, reference period and source, a
-certification issued by a shared certifying body, and an education program accredited by a shared
+statistics (employment; median annual wage with currency), each with value, unit, reference period and
+source, a certification issued by a shared certifying body, and an education program accredited by a shared
 accrediting body (recognized by a shared recognition body) that leads to the certification. Skills,
 specializations, work settings, duties, organizations and sources come from shared pools that grow slowly with
 N, so the fan-in is realistic (many professions per skill, many facts per source).

@@ -9,8 +9,8 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, VOID
 
 from kg import formats
-from kg.describe import citation
 from kg.namespaces import BASE, CKG, ID, ONTOLOGY_IRI, SCHEMA, bind_prefixes
+from kg.views.provenance import citation
 from kg.web.cache import NO_CACHE_HEADER
 from kg.web.respond import page, send, send_json, single_args
 from kg.web.state import state
@@ -36,7 +36,22 @@ def index() -> Response:
         sources=sources,
         counts=_counts(st.kg),
         downloads=_downloads(),
+        figures_published=st.memo("figures-published", lambda: _figures_published(st.kg)),
     )
+
+
+def _figures_published(kg: Any) -> tuple[str, str] | None:
+    """The earliest and latest publication dates (dct:issued) of the sources the statistics cite."""
+    g = kg.union
+    issued = sorted(
+        {
+            str(i)
+            for stat in g.subjects(RDF.type, CKG.Statistic)
+            for s in g.objects(stat, CKG.source)
+            for i in g.objects(s, DCTERMS.issued)
+        }
+    )
+    return (issued[0], issued[-1]) if issued else None
 
 
 @bp.get("/healthz")
@@ -139,7 +154,7 @@ def void_graph(kg: Any, root: str) -> Graph:
     for source in set(kg.union.subjects(RDF.type, CKG.Source)):
         url = kg.union.value(source, SCHEMA.url)
         g.add((d, DCTERMS.source, source))
-        for p in (DCTERMS.title, DCTERMS.date, DCTERMS.publisher):
+        for p in (DCTERMS.title, DCTERMS.issued, DCTERMS.publisher):
             for o in kg.union.objects(source, p):
                 g.add((source, p, o))
         if url is not None:
