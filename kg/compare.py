@@ -112,7 +112,7 @@ def compare(kg: Any, a_iri: URIRef | str, b_iri: URIRef | str, today: date | Non
         for key, text, var in STAT_ROWS
     ]
     for key, text, build in FACT_ROWS:
-        rows.append(Row(key, text, build(kg, a), build(kg, b)))
+        rows.append(Row(key, text, build(kg, a, today), build(kg, b, today)))
     return Comparison(_side(kg, a), _side(kg, b), tuple(rows), today.isoformat())
 
 

@@ -22,6 +22,7 @@ from kg.namespaces import CKG, ID
 from kg.views.provenance import Citation, citations, figure_dates, node_sources, statement_sources
 
 SHARE_VARIABLE = ID["var-employment-share-by-setting"]
+Builder = Callable[[Any, URIRef, date], "Cell"]  # (kg, profession, the day ages are counted to) → one cell
 LEVEL_ORDER = ("level-high-school", "level-certificate", "level-associate", "level-bachelor", "level-master")
 _DURATION = re.compile(r"^-?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T.*)?$")
 
@@ -75,7 +76,7 @@ def _level(kg: Any, program: URIRef) -> str:
     return label(kg.union, level) if level is not None else label(kg.union, program)
 
 
-def _degree_requirements(kg: Any, p: URIRef) -> Cell:
+def _degree_requirements(kg: Any, p: URIRef, _today: date) -> Cell:
     g, programs = kg.union, _programs(kg, p)
     required = [x for x in programs if g.value(x, CKG.required) == Literal(True)]
     optional = [x for x in programs if x not in required]
@@ -91,7 +92,7 @@ def _degree_requirements(kg: Any, p: URIRef) -> Cell:
     return Cell(tuple(values), _unique(cites))
 
 
-def _program_durations(kg: Any, p: URIRef) -> Cell:
+def _program_durations(kg: Any, p: URIRef, _today: date) -> Cell:
     g, values, programs = kg.union, [], _programs(kg, p)
     for program in programs:
         text = f"{label(g, program)}: {_span(g, program)}"
@@ -110,7 +111,7 @@ def _span(g: Graph, program: Node) -> str:
     return "duration not recorded"
 
 
-def _accreditation(kg: Any, p: URIRef) -> Cell:
+def _accreditation(kg: Any, p: URIRef, _today: date) -> Cell:
     """Who accredits the programs, who the sources name as the field's main accreditors, and what the
     certification's eligibility asks of a program's accreditor."""
     g, values, cites = kg.union, [], []
@@ -127,7 +128,7 @@ def _accreditation(kg: Any, p: URIRef) -> Cell:
         for rule in sorted(set(g.objects(cred, CKG.eligibility))):
             for body in sorted(set(g.objects(rule, CKG.accreditorRecognizedBy))):
                 recognized = f"a program accredited by a body recognized by {_short(g, body)}"
-                values.append(f"{_short(g, cred)} eligibility: {recognized}")
+                values.append(f"{label(g, rule)}: {recognized}")
                 cites += _sources(kg, [rule])
     return Cell(tuple(values) or ("none recorded",), _unique(cites) or _sources(kg, [p]))
 
@@ -141,7 +142,7 @@ def _credentials(kg: Any, p: URIRef) -> list[tuple[URIRef, bool]]:
     ]
 
 
-def _certification(kg: Any, p: URIRef) -> Cell:
+def _certification(kg: Any, p: URIRef, _today: date) -> Cell:
     g, values, nodes = kg.union, [], []
     for cred, required in _credentials(kg, p):
         if (cred, RDF.type, CKG.Certification) not in g:
@@ -153,7 +154,7 @@ def _certification(kg: Any, p: URIRef) -> Cell:
     return Cell(tuple(values) or ("No certification required",), _sources(kg, nodes or [p]))
 
 
-def _licensing(kg: Any, p: URIRef) -> Cell:
+def _licensing(kg: Any, p: URIRef, _today: date) -> Cell:
     g, values = kg.union, []
     requirements = sorted(set(g.objects(p, CKG.licensing)), key=lambda r: label(g, r))
     for req in requirements:
@@ -171,7 +172,7 @@ def _licensing(kg: Any, p: URIRef) -> Cell:
     return Cell(tuple(values) or ("No license required",), _sources(kg, requirements or [p]))
 
 
-def _recertification(kg: Any, p: URIRef) -> Cell:
+def _recertification(kg: Any, p: URIRef, _today: date) -> Cell:
     g, values, nodes = kg.union, [], []
     for cred, _required in _credentials(kg, p):
         for renewal in sorted(set(g.objects(cred, CKG.renewal))):
@@ -193,10 +194,10 @@ def _recertification(kg: Any, p: URIRef) -> Cell:
     return Cell(tuple(values) or ("none recorded",), _sources(kg, nodes or [p]))
 
 
-def _list_row(prop: URIRef) -> Callable[[Any, URIRef], Cell]:
+def _list_row(prop: URIRef) -> Builder:
     """The values of *prop*, each cited to who makes the statement (its claim, else the profession)."""
 
-    def build(kg: Any, p: URIRef) -> Cell:
+    def build(kg: Any, p: URIRef, _today: date | None = None) -> Cell:
         nodes = sorted(set(kg.union.objects(p, prop)), key=lambda n: label(kg.union, n).casefold())
         cites = _statements(kg, p, prop, nodes) or _sources(kg, [p])
         return Cell(tuple(label(kg.union, n) for n in nodes) or ("none recorded",), cites)
@@ -204,10 +205,10 @@ def _list_row(prop: URIRef) -> Callable[[Any, URIRef], Cell]:
     return build
 
 
-def _settings(kg: Any, p: URIRef) -> Cell:
+def _settings(kg: Any, p: URIRef, today: date) -> Cell:
     """The profession's work settings, then the employment shares by setting (its own, else those of the
-    occupation it is reported under)."""
-    g, today = kg.union, date.today()
+    occupation it is reported under, said once)."""
+    g = kg.union
     cell = _list_row(CKG.workSetting)(kg, p)
     occupations = sorted(o for o in g.objects(p, CKG.reportedUnder) if isinstance(o, URIRef))
     for subject in (p, *occupations):
@@ -215,10 +216,9 @@ def _settings(kg: Any, p: URIRef) -> Cell:
         if shares:
             break
     shares.sort(key=lambda s: (-float(g.value(s, CKG.value) or 0), label(g, g.value(s, CKG.setting) or s)))
-    whose = f" (figure for {label(g, subject)})" if shares and subject != p else ""
-    lines = tuple(
-        f"{label(g, g.value(s, CKG.setting))}: {format_number(g.value(s, CKG.value))} %{whose}"
-        for s in shares
+    whose = (f"Shares of {label(g, subject)} by work setting:",) if shares and subject != p else ()
+    lines = whose + tuple(
+        f"{label(g, g.value(s, CKG.setting))}: {format_number(g.value(s, CKG.value))} %" for s in shares
     )
     cites = [*cell.citations, *citations(g, [src for s in shares for src in g.objects(s, CKG.source)])]
     dates = figure_dates(g, shares[0], today) if shares else None
@@ -264,7 +264,7 @@ def _describe_node(graph: Graph, node: Node) -> str:
     return str(text) if text is not None else label(graph, node)
 
 
-FACT_ROWS: tuple[tuple[str, str, Callable[[Any, URIRef], Cell]], ...] = (
+FACT_ROWS: tuple[tuple[str, str, Builder], ...] = (
     ("degree_requirements", "Degree requirements", _degree_requirements),
     ("programs", "Programs and durations", _program_durations),
     ("accreditation", "Program accreditation", _accreditation),

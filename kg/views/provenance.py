@@ -146,7 +146,7 @@ def reported_under(graph: Graph, profession: Node) -> tuple[ReportedUnder, ...]:
 
 
 def _codes(graph: Graph, occupation: Node) -> str:
-    """``SOC 31-9092`` (one code in SOC 2010 and 2018), ``SOC 2010 29-2071``: the SOC codes first."""
+    """``SOC 31-9092`` (one code in SOC 2010 and 2018), ``SOC 2010 29-2071``: the SOC codes."""
     out = []
     for code in sorted(graph.objects(occupation, CKG.occupationCode), key=str):
         value = graph.value(code, SCHEMA.codeValue)
@@ -156,7 +156,8 @@ def _codes(graph: Graph, occupation: Node) -> str:
         family = {s.split()[0] for s in sets}
         prefix = family.pop() if len(sets) > 1 and len(family) == 1 else sets[0]
         out.append(f"{prefix} {value}")
-    return ", ".join(sorted(out, key=lambda c: (not c.startswith("SOC"), c)))
+    soc = [c for c in out if c.startswith("SOC")]  # what US statistics count by; other codes only if none
+    return ", ".join(sorted(soc or out))
 
 
 def _short(graph: Graph, node: Node) -> str:
