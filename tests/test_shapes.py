@@ -8,6 +8,9 @@ that breaks more than the one rule it is named for fails too.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -243,3 +246,38 @@ def test_every_message_bearing_shape_has_a_broken_fixture():
     # the three SPARQL-based node shapes report their own message
     assert leaves == {shape for shape, _messages, _focus in CASES.values()}
     assert sorted(p.stem for p in FIXTURES.glob("broken-*.ttl")) == sorted(CASES)
+
+
+# The shapes added for issue 10 (dates, claims, licensing, month bounds, statistical occupations): the command
+# line explains each violation in plain words, one line per result: focus — property — message.
+NEW_IN_ISSUE_10 = {
+    "broken-claim-not-a-statement": f"claim — (node) — {CLAIM_STATEMENT}",
+    "broken-source-no-publication-date": f"Test source — (node) — {SOURCE_PUBLICATION_DATE}",
+    "broken-source-issued-not-a-date": f"Test source — dct:issued — {SOURCE_ISSUED}",
+    "broken-statistic-no-when": f"stat — (node) — {STAT_WHEN}",
+    "broken-statistic-two-reference-periods": f"stat — reference period — {STAT_REF_PERIOD}",
+    "broken-licensing-no-status": f"Test licensing — licensing status — {LICENSING_STATUS}",
+    "broken-reported-under-not-an-occupation": f"Test profession — figures reported under — {REPORTED_UNDER}",
+    "broken-statistical-occupation-no-code": (
+        f"Test occupation — occupation code — {STATISTICAL_OCCUPATION_CODE}"
+    ),
+    "broken-min-months-not-integer": f"Test program — minimum months — {MIN_MONTHS}",
+    "broken-max-months-not-integer": f"Test program — maximum months — {MAX_MONTHS}",
+    "broken-months-minimum-above-maximum": f"renewal — (node) — {MONTH_ORDER}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEW_IN_ISSUE_10))
+def test_careers_kg_validate_explains_the_new_rules_in_plain_words(tmp_path, name):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAREERS_KG_")}
+    env["CAREERS_KG_CACHE"] = str(tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-m", "kg", "validate", str(FIXTURES / f"{name}.ttl")],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (run.returncode, run.stdout) == (1, NEW_IN_ISSUE_10[name] + "\n")
+    assert run.stderr == "careers-kg: the data does not conform: 1 violation\n"
