@@ -27,8 +27,9 @@ from kg.views.provenance import (
 
 # Shown in the page header, so not repeated among the properties.
 HEADER_PROPERTIES = frozenset({RDF.type, SKOS.prefLabel, DCTERMS.description})
-# Statistics are shown as a table, so their links to the entity are not repeated among incoming links.
-STATISTIC_LINKS = frozenset({CKG.about, SCHEMA.observationAbout})
+# Statistics are shown as a table and claims beside the values they cite, so their links to the entity are not
+# repeated among incoming links.
+STATISTIC_LINKS = frozenset({CKG.about, SCHEMA.observationAbout, RDF.subject, RDF.object})
 _ORDER = (
     "employment median-hourly-wage median-annual-wage mean-hourly-wage mean-annual-wage projected-growth "
     "projected-new-positions employment-share-by-setting fastest-growing-count"
@@ -178,7 +179,7 @@ def entity_graph(kg: Any, iri: URIRef | str) -> Graph:
             out.add((iri, p, o))
             _add_bnode_closure(kg.union, o, out)
     for claim in kg.data.subjects(RDF.subject, iri):
-        _add_bnode_closure(kg.data, claim, out)
+        out += kg.data.triples((claim, None, None))
     for s, p in kg.data.subject_predicates(iri):
         out.add((s, p, iri))
         if p == CKG.about:

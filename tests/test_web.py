@@ -86,7 +86,10 @@ def test_entity_page_shows_the_median_pay_with_its_source(client):
     )
     # the projection published in 2015 for 2014–2024 is not "2 years old"
     assert '<td class="date">2014–2024</td>\n<td class="date">2015-12</td>' in html
-    assert "<td>2 years old" not in html and "<td>12 years old (counted from the start of its reference period)" in html
+    assert (
+        "<td>2 years old" not in html
+        and "<td>12 years old (counted from the start of its reference period)" in html
+    )
     # each claim's own source beside the value
     aama = '<cite><a href="/id/source-aama">AAMA, as cited in the seed</a>, undated</cite>'
     assert f'Drawing blood</a> <span class="muted claim-source">(source: {aama})</span>' in html
