@@ -109,6 +109,10 @@ def test_profession_page_embeds_schema_org_occupation(client):
     assert salaries["P1Y"]["median"] == 31540
     assert salaries["P1Y"]["currency"] == "USD"
     assert salaries["PT1H"]["median"] == 15.17
+    assert salaries["P1Y"]["description"] == (
+        "BLS Occupational Employment Statistics, May 2016; reference period 2016-05; published 2017-03-31; "
+        "figures for Medical Assistants (SOC 31-9092): All medical assistants, certified or not."
+    )
     assert "31-9092" in [c["codeValue"] for c in doc["occupationalCategory"]]
     assert "Associate degree" in [e.get("credentialCategory") for e in doc["educationRequirements"]]
     assert doc["qualifications"][0]["name"] == "Certified Medical Assistant (CMA) certification"
