@@ -205,7 +205,7 @@ def test_sparqlwrapper_describe(endpoint, fmt, method, mode):
     assert media == RDF_FORMATS[fmt]
     graph = as_graph(result, media)
     assert_wage_triple(graph)
-    assert (STAT, CKG.about, ID["certified-medical-assistant"]) in graph
+    assert (STAT, CKG.about, ID["medical-assistant"]) in graph
     assert (STAT, CKG.variable, ID["var-median-annual-wage"]) in graph
     assert (STAT, CKG.source, ID["source-bls-oes-may-2016"]) in graph
     assert (STAT, RDF.type, CKG.Statistic) in graph
