@@ -6,7 +6,8 @@ date, source), measured on the same cells.
 
 For national + state, cross-industry (the shipped data) it counts each layout's triples and N-Triples bytes
 (raw and gzipped) without keeping them; then, for the nation and the states given (a sample), it writes both
-layouts and times parsing them with rdflib and computing the OWL-RL closure (kg.pipeline.rules), each in a fresh
+layouts and times parsing them with rdflib and computing the OWL-RL closure (kg.pipeline.rules), each in a
+fresh
 interpreter, with its peak memory.
 """
 

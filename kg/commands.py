@@ -93,7 +93,7 @@ def export(args: argparse.Namespace) -> int:
         kg = build_kg(_settings(args), progress=_progress())
         _write("".join(nquads(kg)).encode("utf-8"), args.output)
         return 0
-    from kg.views.release import export_bytes
+    from kg.views.exports import export_bytes
 
     value = args.format or (args.output.suffix if args.output and args.output.suffix else "turtle")
     fmt = "ctdl" if value.strip().lower() == "ctdl" else formats.resolve(value, formats.GRAPH_FORMATS)

@@ -140,7 +140,6 @@ def test_home_page(tab):
         "Licensed Clinician",
         "Medical Biller",
         "Medical Coder",
-        "Medical Records and Health Information Technician",
     ]
     assert page.locator("link[rel=stylesheet]").get_attribute("href") == "/static/style.css"
     tab.shot("home")
@@ -258,3 +257,62 @@ def test_readable_on_a_phone(phone, path):
     )
     assert overflow <= 0, f"the page is {overflow}px wider than the phone's screen"
     phone.assert_clean()
+
+
+# ---------------------------------------------------------------------- what the figures are, and how old
+
+CMA_FIGURES = (
+    "Figures for Certified Medical Assistant are those of Medical Assistants (SOC 31-9092), the occupation "
+    "official statistics count. All medical assistants, certified or not."
+)
+CODER_FIGURES = (
+    "Figures for Medical Coder are those of Medical Records and Health Information Technicians (SOC 2010 "
+    "29-2071), the occupation official statistics count. An occupational category closely related to coding: "
+    "all medical records and health information technicians, not medical coders alone."
+)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
+def test_compare_says_once_whose_figures_and_how_old(browser, live_server, artifacts, viewport):
+    """/compare names the occupation each side's figures are about once (not on every row), and dates each
+    figure by its reference period and publication, never by the end of a projection period."""
+    for tab in open_tab(browser, live_server.base, artifacts, viewport):
+        tab.goto("/compare?a=certified-medical-assistant&b=medical-coder")
+        page = tab.page
+        notes = texts(page.locator("p.reported-under"))
+        assert notes == [CMA_FIGURES, CODER_FIGURES]
+        assert page.locator("p.reported-under").first.is_visible()
+        median = page.locator("tr#median_annual td").nth(0).inner_text()
+        assert "$31,540 per year" in median
+        assert "Reference period 2016-05 · published 2017-03-31" in median
+        growth = page.locator("tr#growth td").nth(0).inner_text()
+        assert "Reference period 2014–2024 · published 2015-12" in growth
+        new_positions = page.locator("tr#new_positions td").nth(0).inner_text()
+        assert "publication date unknown" in new_positions and "As of 2024" not in new_positions
+        assert "as of" not in page.locator("table caption").inner_text().lower()
+        assert page.get_by_text("Figure for", exact=False).count() == 0
+        tab.shot(f"truth-compare-{viewport['width']}")
+        tab.assert_clean()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
+def test_entity_page_shows_dates_and_the_source_of_each_claim(browser, live_server, artifacts, viewport):
+    """The CMA page: the figures are those of all medical assistants, each with reference period, publication
+    date and age; the AAMA's claims (duties) and the seed's own are cited apart."""
+    for tab in open_tab(browser, live_server.base, artifacts, viewport):
+        tab.goto("/id/certified-medical-assistant")
+        page = tab.page
+        assert texts(page.locator("#statistics ~ p.reported-under")) == [CMA_FIGURES]
+        head = texts(page.locator("#statistics ~ div table thead th"))
+        assert head == ["Figure", "Value", "Unit", "Reference period", "Published", "Age", "Source"]
+        annual = page.locator(
+            "#statistics ~ div table tr", has=page.get_by_role("link", name="Median annual wage")
+        )
+        cells = texts(annual.locator("td"))
+        assert cells[:4] == ["$31,540", "US dollars per year", "2016-05", "2017-03-31"]
+        assert cells[4].endswith(" years old")  # counted from 2017-03-31 to the day the test runs
+        assert int(cells[4].split()[0]) >= 9
+        duty = page.locator("dd li", has=page.get_by_role("link", name="Drawing blood"))
+        assert "(source: AAMA, as cited in the seed, undated)" in duty.first.inner_text()
+        tab.shot(f"truth-entity-cma-{viewport['width']}")
+        tab.assert_clean()

@@ -54,7 +54,7 @@ def test_csv_of_work_settings_with_a_parameter(cli):
     assert r.returncode == 0, r.stderr
     ep = f"{ID}source-bls-ep-dec-2015,Employment Projections 2014–24,{MRHIT}"
     assert r.stdout.decode("utf-8").split("\r\n") == [
-        "setting,settingLabel,sharePercent,date,source,sourceTitle,reportedUnder",
+        "setting,settingLabel,sharePercent,published,source,sourceTitle,reportedUnder",
         f"{ID}setting-hospitals,Hospitals,38,2015-12,{ep}",
         f"{ID}setting-offices-of-physicians,Offices of physicians,21,2015-12,{ep}",
         f"{ID}setting-nursing-care-facilities,Nursing care facilities,7,2015-12,{ep}",
@@ -111,12 +111,16 @@ def test_json_compare_statistics_with_a_full_iri(cli):
         "valueB",
         "unit",
         "unitLabel",
-        "dateA",
+        "periodStart",
+        "periodEnd",
+        "refPeriodA",
         "sourceA",
         "sourceATitle",
-        "dateB",
+        "publishedA",
+        "refPeriodB",
         "sourceB",
         "sourceBTitle",
+        "publishedB",
         "subjectA",
         "subjectB",
     ]
@@ -138,13 +142,15 @@ def test_json_compare_statistics_with_a_full_iri(cli):
         "valueB": {"type": "literal", "value": "38040", "datatype": f"{XSD}decimal"},
         "unit": {"type": "uri", "value": f"{ID}unit-usd-per-year"},
         "unitLabel": {"type": "literal", "value": "US dollars per year", "xml:lang": "en"},
-        "dateA": {"type": "literal", "value": "2016-05", "datatype": f"{XSD}gYearMonth"},
+        "refPeriodA": {"type": "literal", "value": "2016-05", "datatype": f"{XSD}gYearMonth"},
         "sourceA": {"type": "uri", "value": f"{ID}source-bls-oes-may-2016"},
         "sourceATitle": {"type": "literal", "value": oes},
-        "dateB": {"type": "literal", "value": "2016-05", "datatype": f"{XSD}gYearMonth"},
+        "publishedA": {"type": "literal", "value": "2017-03-31", "datatype": f"{XSD}date"},
+        "refPeriodB": {"type": "literal", "value": "2016-05", "datatype": f"{XSD}gYearMonth"},
         "sourceB": {"type": "uri", "value": f"{ID}source-bls-oes-may-2016"},
         "sourceBTitle": {"type": "literal", "value": oes},
-        "subjectA": {"type": "uri", "value": f"{ID}certified-medical-assistant"},
+        "publishedB": {"type": "literal", "value": "2017-03-31", "datatype": f"{XSD}date"},
+        "subjectA": {"type": "uri", "value": f"{ID}medical-assistant"},
         "subjectB": {"type": "uri", "value": MRHIT},
     }
 

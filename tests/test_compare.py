@@ -15,7 +15,10 @@ from kg.views.compare_facts import format_duration
 
 TODAY = date(2026, 11, 27)
 CMA, CODER = ID["certified-medical-assistant"], ID["medical-coder"]
-MRHIT_LABEL = "Medical Records and Health Information Technician"
+MRHIT_LABEL = "Medical Records and Health Information Technicians"
+OES = "BLS Occupational Employment Statistics, May 2016"
+EP = "BLS Employment Projections, December 2015"
+SEED = "Seed article: Certified Medical Assistant (CMA) vs. Medical Coder"
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +30,17 @@ def test_sides(cmp):
     assert (cmp.a.slug, cmp.a.label) == ("certified-medical-assistant", "Certified Medical Assistant")
     assert (cmp.b.slug, cmp.b.label) == ("medical-coder", "Medical Coder")
     assert cmp.today == "2026-11-27"
+
+
+def test_each_side_names_the_occupation_its_figures_are_reported_under(cmp):
+    assert [r.text() for r in cmp.a.reported_under] == [
+        "Medical Assistants (SOC 31-9092): All medical assistants, certified or not."
+    ]
+    assert [r.text() for r in cmp.b.reported_under] == [
+        f"{MRHIT_LABEL} (SOC 2010 29-2071): An occupational category closely related to coding: all medical "
+        "records and health information technicians, not medical coders alone."
+    ]
+    assert cmp.row("employment").a.via == "Medical Assistants"
 
 
 def test_rows_in_the_seed_order(cmp):
@@ -68,27 +82,42 @@ def test_statistic_cells(cmp, key, a, b):
     assert row.b.values == (b,)
 
 
-def test_pay_cell_cites_bls_may_2016_and_is_ten_years_old(cmp):
+def test_pay_cell_refers_to_may_2016_was_published_in_march_2017_and_is_nine_years_old(cmp):
     cell = cmp.row("median_annual").a
-    assert cell.date == "2016-05"
-    assert cell.age_years == 10
+    assert (cell.ref_period, cell.published, cell.age_years, cell.age_from) == (
+        "2016-05",
+        "2017-03-31",
+        9,
+        "publication",
+    )
     assert cell.numbers == (31540.0,)
     (source,) = cell.citations
-    assert (source.label, source.date, source.url) == (
-        "BLS Occupational Employment Statistics, May 2016",
-        "2016-05",
+    assert (source.label, source.published, source.url) == (
+        OES,
+        "2017-03-31",
         "https://www.bls.gov/oes/2016/may/oes_nat.htm",
     )
-    assert cell.via is None
+    assert cell.via == "Medical Assistants"
 
 
-def test_coder_figures_follow_the_statistics_proxy_and_say_so(cmp):
+def test_coder_figures_follow_reported_under(cmp):
     cell = cmp.row("median_annual").b
     assert cell.via == MRHIT_LABEL
     assert cell.via_iri == str(ID["medical-records-and-health-information-technician"])
-    assert cell.age_years == 10
-    assert cmp.row("growth").b.citations[0].label == "BLS Employment Projections, December 2015"
-    assert cmp.row("growth").b.date == "2015-12"
+    assert cell.age_years == 9
+    assert cmp.row("growth").b.citations[0].label == EP
+
+
+def test_the_two_projections_refer_to_2014_2024_and_age_from_publication_not_2024(cmp):
+    growth, new = cmp.row("growth").a, cmp.row("new_positions").a
+    assert (growth.ref_period, growth.published, growth.age_years) == ("2014–2024", "2015-12", 10)
+    assert (new.ref_period, new.published, new.age_years, new.age_from) == (
+        "2014–2024",
+        None,
+        12,
+        "reference period",
+    )
+    assert [c.label for c in new.citations] == [SEED]
 
 
 def test_education_rows(cmp):
@@ -100,14 +129,25 @@ def test_education_rows(cmp):
     assert (
         "Postsecondary certificate or diploma in medical coding: 4–15 months" in cmp.row("programs").b.values
     )
-    assert "Associate degree program in medical assisting: about 2 years" in cmp.row("programs").a.values
+    assert (
+        "Postsecondary certificate or diploma in medical coding: 4–15 months" in cmp.row("programs").b.values
+    )
+    assert cmp.row("programs").a.values[1] == (
+        "Bachelor's degree program in medical assisting: about 4 years; generally includes a clinical "
+        "practicum or similar project"
+    )
+    assert cmp.row("degree_requirements").b.values[-1] == (
+        "Many employers prefer: Associate degree for medical coders (e.g. health informatics); Medical "
+        "coding certification; Postsecondary certificate or diploma in medical coding"
+    )
     assert cmp.row("accreditation").a.values == (
-        "Accrediting Bureau of Health Education Schools (ABHES), recognized by CHEA",
-        "Commission on Accreditation of Allied Health Education Programs (CAAHEP), recognized by CHEA",
+        "Accrediting Bureau of Health Education Schools (ABHES)",
+        "Commission on Accreditation of Allied Health Education Programs (CAAHEP)",
+        "Main accreditors of programs in the field: ABHES and CAAHEP",
+        "Eligibility for CMA certification: a program accredited by a body recognized by CHEA",
     )
-    assert cmp.row("accreditation").b.values == (
-        "Commission on Accreditation for Health Informatics and Information Management Education (CAHIIM)",
-    )
+    assert [c.label for c in cmp.row("accreditation").a.citations] == ["AAMA, as cited in the seed", SEED]
+    assert cmp.row("accreditation").b.values == ("Main accreditor of programs in the field: CAHIIM",)
 
 
 def test_credential_rows(cmp):
@@ -120,8 +160,13 @@ def test_credential_rows(cmp):
     assert cmp.row("recertification").a.values == (
         "Certified Medical Assistant (CMA) certification: every 60 months, 60 continuing-education points",
     )
-    assert cmp.row("recertification").a.citations[0].label == "AAMA Recertification Handbook"
-    assert cmp.row("licensing").b.values[0].startswith("Not required")
+    assert [c.label for c in cmp.row("recertification").a.citations] == [
+        "AAMA Recertification Handbook",
+        SEED,
+    ]
+    assert cmp.row("recertification").b.values[0].endswith("(set by the certifying body: AAPC, AHIMA)")
+    assert cmp.row("licensing").a.values[0].startswith("License required. An aspiring CMA")
+    assert cmp.row("licensing").b.values[0].startswith("No license required. A license is not required")
     assert (
         "Prerequisite: Certified Medical Assistant (CMA) certification." in cmp.row("licensing").a.values[0]
     )
@@ -140,10 +185,15 @@ def test_list_rows(cmp):
     )
     assert "Patience" in cmp.row("skills").a.values
     assert "Integrity" in cmp.row("skills").b.values
+    # each side's skills cite who lists them: the seed for the CMA, the BLS (as cited) for the coder
+    assert [c.label for c in cmp.row("skills").a.citations] == [SEED]
+    assert [c.label for c in cmp.row("skills").b.citations] == [
+        "BLS, qualities of medical coders, as cited in the seed"
+    ]
     settings = cmp.row("settings").b
-    assert f"Hospitals: 38 % (figure for {MRHIT_LABEL})" in settings.values
-    assert settings.date == "2015-12"
-    assert "BLS Employment Projections, December 2015" in [c.label for c in settings.citations]
+    assert settings.values[2:4] == (f"Shares of {MRHIT_LABEL} by work setting:", "Hospitals: 38 %")
+    assert (settings.ref_period, settings.published, settings.age_years) == (None, "2015-12", 10)
+    assert EP in [c.label for c in settings.citations]
 
 
 def test_every_cell_has_values_and_citations(cmp):
@@ -155,12 +205,35 @@ def test_every_cell_has_values_and_citations(cmp):
 
 def test_csv_rows(cmp):
     rows = cmp.csv_rows()
-    assert rows[0][:2] == ["row", "Certified Medical Assistant"]
-    assert len(rows) == 1 + len(cmp.rows)
+    assert rows[0] == [
+        "row",
+        "Certified Medical Assistant",
+        "Certified Medical Assistant sources",
+        "Certified Medical Assistant reference period",
+        "Certified Medical Assistant published",
+        "Certified Medical Assistant age (years)",
+        "Medical Coder",
+        "Medical Coder sources",
+        "Medical Coder reference period",
+        "Medical Coder published",
+        "Medical Coder age (years)",
+    ]
+    assert rows[1][:2] == [
+        "Figures reported under",
+        "Medical Assistants (SOC 31-9092): All medical assistants, certified or not.",
+    ]
+    assert len(rows) == 2 + len(cmp.rows)
     median = next(r for r in rows if r[0] == "Median pay, annual")
-    assert median[1] == "$31,540 per year"
-    assert median[5] == f"$38,040 per year (figures for {MRHIT_LABEL})"
-    assert median[4] == "10"
+    assert median[1:6] == [
+        "$31,540 per year",
+        f"{OES} <https://www.bls.gov/oes/2016/may/oes_nat.htm>",
+        "2016-05",
+        "2017-03-31",
+        "9",
+    ]
+    assert median[6] == "$38,040 per year"  # whose figure it is is said once, in the row above
+    new = next(r for r in rows if r[0] == "Projected new positions")
+    assert new[3:6] == ["2014–2024", "", "12"]
 
 
 def test_as_dict(cmp):
@@ -168,6 +241,7 @@ def test_as_dict(cmp):
     assert data["a"]["label"] == "Certified Medical Assistant"
     assert tuple(data["rows"][2]["a"]["values"]) == ("$31,540 per year",)
     assert data["rows"][2]["b"]["via"] == MRHIT_LABEL
+    assert data["a"]["reported_under"][0]["scope"] == "All medical assistants, certified or not."
 
 
 def test_professions_and_is_profession(kg):
@@ -177,8 +251,8 @@ def test_professions_and_is_profession(kg):
         "Licensed Clinician",
         "Medical Biller",
         "Medical Coder",
-        MRHIT_LABEL,
     ]
+    assert not is_profession(kg, ID["medical-assistant"])
     assert is_profession(kg, CMA)
     assert not is_profession(kg, ID["aama"])
 

@@ -10,12 +10,14 @@ from rdflib import RDF, SKOS, Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg.rdf.namespaces import CKG, ID, SCHEMA
-from kg.views.describe import age_years, describe, entity_graph, format_number
+from kg.views.describe import describe, entity_graph, format_number
+from kg.views.provenance import age_years
 
 TODAY = date(2026, 11, 27)
 CMA = ID["certified-medical-assistant"]
 CODER = ID["medical-coder"]
 MRHIT = ID["medical-records-and-health-information-technician"]
+MEDICAL_ASSISTANTS = ID["medical-assistant"]
 
 
 @pytest.fixture(scope="module")
@@ -48,13 +50,49 @@ def test_statistics_table_row_for_median_annual_pay(cma):
     assert row.number == "31540"
     assert row.unit == "US dollars per year"
     assert row.currency == "USD"
-    assert row.date == "2016-05"
-    assert row.age_years == 10
-    assert row.about.value == str(CMA)
+    assert row.ref_period == "2016-05"
+    assert row.published == "2017-03-31"
+    assert (row.age_years, row.age_from) == (9, "publication")  # published 31 March 2017, seen 27 Nov 2026
+    assert row.about.value == str(MEDICAL_ASSISTANTS)  # all medical assistants, not CMAs
     (source,) = row.sources
     assert source.label == "BLS Occupational Employment Statistics, May 2016"
     assert source.url == "https://www.bls.gov/oes/2016/may/oes_nat.htm"
     assert source.publisher == "Bureau of Labor Statistics"
+    assert source.published == "2017-03-31"
+
+
+def test_the_figures_are_reported_under_medical_assistants(cma):
+    (under,) = cma.reported_under
+    assert (under.iri, under.label, under.codes, under.scope) == (
+        str(MEDICAL_ASSISTANTS),
+        "Medical Assistants",
+        "SOC 31-9092",
+        "All medical assistants, certified or not.",
+    )
+    assert under.text() == "Medical Assistants (SOC 31-9092): All medical assistants, certified or not."
+
+
+def test_projection_ages_count_from_publication_never_from_the_end_of_the_period(cma):
+    growth, new_positions = cma.statistics[5], cma.statistics[6]
+    assert (growth.ref_period, growth.published, growth.age_years, growth.age_from) == (
+        "2014–2024",
+        "2015-12",
+        10,
+        "publication",
+    )
+    # the seed cites nobody for this row: its source (the seed) has no known publication date, so the age
+    # counts from the start of the reference period
+    assert (new_positions.ref_period, new_positions.published, new_positions.age_years) == (
+        "2014–2024",
+        None,
+        12,
+    )
+    assert new_positions.age_from == "reference period"
+    assert [s.label for s in new_positions.sources] == [
+        "Seed article: Certified Medical Assistant (CMA) vs. Medical Coder"
+    ]
+    assert new_positions.sources[0].undated == "The article states no publication date."
+    assert new_positions.sources[0].not_before == "2019-12"
 
 
 def test_statistics_in_seed_order(cma):
@@ -68,11 +106,11 @@ def test_statistics_in_seed_order(cma):
         "138,900",
     ]
     growth = cma.statistics[5]
-    assert growth.period == "2014–2024"
+    assert growth.ref_period == "2014–2024"
     assert growth.unit == "percent"
 
 
-def test_coder_statistics_follow_the_proxy(kg):
+def test_coder_statistics_follow_reported_under(kg):
     coder = describe(kg, CODER, today=TODAY)
     values = {s.variable.label: s.value for s in coder.statistics if s.setting is None}
     assert values["Median annual wage"] == "38,040"
@@ -80,6 +118,29 @@ def test_coder_statistics_follow_the_proxy(kg):
     assert {s.about.value for s in coder.statistics} == {str(MRHIT)}
     shares = sorted((s.setting.label, s.value) for s in coder.statistics if s.setting is not None)
     assert ("Hospitals", "38") in shares
+
+
+def test_claims_name_the_source_of_each_value(kg, cma):
+    duties = _group(cma.properties, CKG.hasDuty)
+    cited = {v.label: [s.label for s in v.sources] for v in duties.values}
+    assert cited["Drawing blood"] == ["AAMA, as cited in the seed"]
+    assert cited["Supporting patients and healthcare personnel"] == []  # the CMA's own source, the seed
+    coder = describe(kg, CODER, today=TODAY)
+    skills = {v.label: [s.label for s in v.sources] for v in _group(coder.properties, CKG.hasSkill).values}
+    assert skills["Integrity"] == ["BLS, qualities of medical coders, as cited in the seed"]
+    cma_skills = {v.label: v.sources for v in _group(cma.properties, CKG.hasSkill).values}
+    assert cma_skills["Attention to detail"] == ()
+
+
+def test_a_source_page_lists_the_claims_it_makes(kg):
+    source = describe(kg, ID["source-bls-coder-qualities"], today=TODAY)
+    assert [(c.subject.label, c.predicate.label, c.object.label) for c in source.cited_claims] == [
+        ("Medical Coder", "has skill", "Analytical skills"),
+        ("Medical Coder", "has skill", "Attention to detail"),
+        ("Medical Coder", "has skill", "Integrity"),
+        ("Medical Coder", "has skill", "Interpersonal skills"),
+        ("Medical Coder", "has skill", "Technical skills"),
+    ]
 
 
 def test_properties_grouped_labelled_and_marked(cma):
@@ -132,9 +193,13 @@ def test_entity_graph_has_statements_statistics_and_incoming(kg):
     g = entity_graph(kg, CMA)
     assert (CMA, RDF.type, CKG.Profession) in g
     assert (CMA, SKOS.prefLabel, Literal("Certified Medical Assistant", lang="en")) in g
-    stat = ID["stat-cma-median-annual-wage-2016-05"]
-    assert (stat, CKG.about, CMA) in g
-    assert (stat, CKG.value, Literal("31540", datatype=XSD.decimal)) in g
+    assert (CMA, CKG.reportedUnder, MEDICAL_ASSISTANTS) in g
+    claims = {g.value(c, RDF.object) for c in g.subjects(RDF.subject, CMA)}
+    assert ID["duty-draw-blood"] in claims and ID["isco-08-3256"] in claims
+    occupation = entity_graph(kg, MEDICAL_ASSISTANTS)
+    stat = ID["stat-medical-assistants-median-annual-wage-2016-05"]
+    assert (stat, CKG.about, MEDICAL_ASSISTANTS) in occupation
+    assert (stat, CKG.value, Literal("31540", datatype=XSD.decimal)) in occupation
     assert (CODER, CKG.relatedProfession, CMA) in g
     assert (CMA, URIRef("http://www.w3.org/2002/07/owl#sameAs"), CMA) not in g
 

@@ -20,9 +20,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 
-from kg.pipeline.build import validate_files
 from kg.cli import main
 from kg.config import Settings
+from kg.pipeline.build import validate_files
 from kg.rdf.namespaces import CKG, ID, SDMX_DIMENSION
 
 REPO = Path(__file__).resolve().parent.parent
@@ -91,7 +91,7 @@ def test_national_medical_assistants(imported):
     assert notes(imported, slug) == {}
     assert imported.value(ID[slug], CKG.about) == ID["soc2018-31-9092"]
     assert imported.value(ID[slug], SDMX_DIMENSION.refArea) == ID["us"]
-    assert imported.value(ID[slug], CKG.date) == Literal("2025-05", datatype=XSD.gYearMonth)
+    assert imported.value(ID[slug], CKG.refPeriod) == Literal("2025-05", datatype=XSD.gYearMonth)
     assert imported.value(ID[slug], CKG.source) == ID["source-bls-oews-may-2025"]
 
 
@@ -242,7 +242,7 @@ def test_the_gzipped_snapshot_with_its_manifest(snapshot, tmp_path):
     graph = load(tmp_path / "out")
     assert value(graph, "oews-2025-us-ca-31-9092", "employment") == 117060
     assert value(graph, "oews-2025-us-ca-29-2072", "employment") is None  # not selected
-    assert graph.value(ID["oews-2025-snapshot"], CKG.retrievedOn) == Literal("2026-09-26", datatype=XSD.date)
+    assert graph.value(ID["oews-2025-snapshot"], CKG.retrieved) == Literal("2026-09-26", datatype=XSD.date)
 
 
 # --- bad input: one sentence naming the file and line, exit status 1, nothing written ---------------------
@@ -412,14 +412,14 @@ def test_the_oews_queries_answer_the_same_on_oxigraph(oews_kg, tmp_path, name):
 def ask(oews_kg):
     from kg.query.catalogue import load_catalogue
     from kg.query.catalogue import run as run_query
-    from kg.rdf.results import compact_iri
+    from kg.rdf.namespaces import curie
 
     catalogue = load_catalogue(REPO / "queries", REPO)
 
     def ask(name: str, *columns: str, **params: str) -> list[tuple]:
         result = run_query(oews_kg, catalogue[name], params)
         index = [result.vars.index(c) for c in columns]
-        cell = lambda t: None if t is None else compact_iri(str(t)) if isinstance(t, URIRef) else str(t)  # noqa: E731
+        cell = lambda t: None if t is None else curie(t) if isinstance(t, URIRef) else str(t)  # noqa: E731
         return [tuple(cell(row[i]) for i in index) for row in result.rows]
 
     return ask
@@ -473,8 +473,8 @@ def test_an_unwritable_output_folder(snapshot, tmp_path, capsys):
 
 
 def test_the_loader_reads_gzipped_n_triples_and_names_a_damaged_one():
-    from kg.pipeline.load import parse_bytes
     from kg.errors import DataError
+    from kg.pipeline.load import parse_bytes
 
     text = '<https://example.org/a> <https://example.org/b> "c" .\n'
     assert len(parse_bytes(gzip.compress(text.encode()), "data/x.nt.gz")) == 1

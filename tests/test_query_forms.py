@@ -148,7 +148,7 @@ def test_an_unknown_member_on_the_page(client):
 def test_the_form_labels_are_the_descriptions(client):
     html = client.get(PAY, headers=HTML).get_data(as_text=True)
     assert '<label for="param-profession">The profession (required)' in html
-    assert "<code>profession</code> · one of 6 · e.g. <code>certified-medical-assistant</code>" in html
+    assert "<code>profession</code> · one of 5 · e.g. <code>certified-medical-assistant</code>" in html
 
 
 def test_many_members_get_a_text_box_with_suggestions(settings, kg, monkeypatch):

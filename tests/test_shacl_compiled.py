@@ -62,10 +62,10 @@ def both(data: Graph, ontology: Graph, shapes: Graph) -> tuple[Report, Report]:
 def test_the_project_shapes_compile(shapes):
     compiled = shacl_compiled.compile_shapes(shapes)
     assert compiled is not None
-    # 38 named shapes, the blank-node sh:qualifiedValueShape and five sh:or members; 13 have targets;
+    # 51 named shapes, the blank-node sh:qualifiedValueShape and eight sh:or members; 21 have targets;
     # the OEWS shapes add 13 named shapes (7 with targets) and 87 blank-node members of their 17 sh:or lists
-    assert len(compiled.shapes) == 44 + 13 + 87
-    assert len(compiled.top) == 13 + 7
+    assert len(compiled.shapes) == 60 + 13 + 87
+    assert len(compiled.top) == 21 + 7
 
 
 # --- the equality gate --------------------------------------------------------------------------------------
@@ -101,8 +101,8 @@ def test_synthetic_data_broken_in_many_ways_gets_pyshacls_report(tmp_path, ontol
     reference, compiled = both(data, ontology, shapes)
     assert compiled == reference
     assert not compiled.conforms
-    assert len({r.shape for r in compiled.results}) == 28  # every message-bearing shape of shapes.ttl
-    assert len(compiled.results) == 130
+    assert len({r.shape for r in compiled.results}) == 37  # every message-bearing leaf shape of shapes.ttl
+    assert len(compiled.results) == 142
 
 
 def _synthetic(tmp_path: Path, professions: int) -> Graph:
@@ -140,7 +140,8 @@ def _shares(g: Graph, profession) -> None:
         g.add((share, RDF.type, CKG.Statistic))
         for p, o in ((CKG.about, profession), (CKG.unit, ID["unit-percent"]), (CKG.value, Literal(60))):
             g.add((share, p, o))
-        g.add((share, CKG.date, Literal("2023-05", datatype=XSD.gYearMonth)))
+        g.add((share, CKG.refPeriod, Literal("2023-05", datatype=XSD.gYearMonth)))
+        g.add((share, CKG.source, ID["synth-source-0"]))
         g.add((share, CKG.setting, ID["synth-setting-0"]))
 
 
@@ -148,6 +149,55 @@ def _durations(g: Graph, program) -> None:
     g.set((program, CKG.typicalDuration, Literal("two years")))
     g.add((program, CKG.minDuration, Literal("P4M")))
     g.add((program, CKG.maxDuration, Literal(15)))
+
+
+def _months(g: Graph, program) -> None:
+    g.add((program, CKG.minMonths, Literal("4.5", datatype=XSD.decimal)))
+    g.add((program, CKG.maxMonths, Literal("24 months")))
+
+
+def _months_reversed(g: Graph, program) -> None:
+    g.set((program, CKG.minMonths, Literal(30)))
+    g.set((program, CKG.maxMonths, Literal(24)))
+
+
+def _slug(node) -> str:
+    return str(node).rsplit("/", 1)[-1]
+
+
+def _claim(g: Graph, profession) -> None:
+    """A claim citing a source for a statement the data does not make."""
+    claim = BNode()
+    g.add((claim, RDF.type, CKG.Claim))
+    for p, o in ((RDF.subject, profession), (RDF.predicate, CKG.hasSkill), (RDF.object, ID["synth-nothing"])):
+        g.add((claim, p, o))
+    g.add((claim, CKG.source, ID["synth-source-0"]))
+
+
+def _reported_under(g: Graph, profession) -> None:
+    """Figures reported under another profession, and a statistical occupation without a code."""
+    g.add((profession, CKG.reportedUnder, ID["synth-profession-0"]))
+    occupation = ID[f"mutant-occupation-{_slug(profession)}"]
+    g.add((occupation, RDF.type, CKG.StatisticalOccupation))
+    g.add((occupation, CKG.source, ID["synth-source-0"]))
+
+
+def _licensing(g: Graph, profession) -> None:
+    requirement = ID[f"mutant-licensing-{_slug(profession)}"]
+    g.add((profession, CKG.licensing, requirement))
+    g.add((requirement, RDF.type, CKG.LicensingRequirement))
+    g.add((requirement, CKG.source, ID["synth-source-0"]))
+
+
+def _undated(g: Graph, stat) -> None:
+    """No reference period, and a source that gives no publication date."""
+    source = ID[f"mutant-source-{_slug(stat)}"]
+    g.remove((stat, CKG.refPeriod, None))
+    g.set((stat, CKG.source, source))
+    g.add((source, RDF.type, CKG.Publication))
+    g.add((source, DCTERMS.title, Literal("Undated")))
+    g.add((source, DCTERMS.publisher, ID["synth-publisher-0"]))
+    g.add((source, CKG.issuedUnknown, Literal("No date.", lang="en")))
 
 
 def _renewal(g: Graph, credential) -> None:
@@ -173,15 +223,16 @@ MUTATIONS: list[tuple[object, Change]] = [
     (CKG.Statistic, _set(CKG.value, Literal("abc", datatype=XSD.integer))),  # ill-typed
     (CKG.Statistic, _add(CKG.variable, ID["synth-skill-0"])),  # a second variable, and not a variable
     (CKG.Statistic, _drop(CKG.unit)),
-    (CKG.Statistic, _drop(CKG.date)),
-    (CKG.Statistic, _set(CKG.date, Literal("2020"))),
+    (CKG.Statistic, _drop(CKG.refPeriod)),
+    (CKG.Statistic, _set(CKG.refPeriod, Literal("2020"))),
     (CKG.Statistic, _drop(CKG.about)),
     (CKG.Statistic, _set(CKG.about, Literal("a literal"))),
     (CKG.Statistic, _drop(CKG.source)),
     (CKG.Statistic, _drop(CKG.currency)),
     (CKG.Statistic, _percent),
     (CKG.DatasetRelease, _drop(DCTERMS.publisher)),
-    (CKG.DatasetRelease, _drop(DCTERMS.date)),
+    (CKG.DatasetRelease, _drop(DCTERMS.issued)),
+    (CKG.Publication, _set(DCTERMS.issued, Literal("May 2016"))),
     (CKG.Publication, _drop(DCTERMS.title)),
     (CKG.CertifyingBody, _drop(CKG.source)),
     (CKG.Certification, _drop(CKG.issuedBy)),
@@ -189,6 +240,12 @@ MUTATIONS: list[tuple[object, Change]] = [
     (CKG.Certification, _renewal),
     (CKG.EducationProgram, _set(CKG.accreditedBy, ID["synth-certifier-0"])),
     (CKG.EducationProgram, _durations),
+    (CKG.EducationProgram, _months),
+    (CKG.EducationProgram, _months_reversed),
+    (CKG.Profession, _claim),
+    (CKG.Profession, _reported_under),
+    (CKG.Profession, _licensing),
+    (CKG.Statistic, _undated),
     (CKG.Skill, _rdfs_labels),
 ]
 

@@ -8,6 +8,9 @@ that breaks more than the one rule it is named for fails too.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,19 +42,35 @@ CODE_VALUE = (
 CODE_SET = (
     "An occupation code must name the code set it belongs to (schema:inCodeSet), such as SOC 2018 or ISCO-08."
 )
-STAT_ABOUT = "A statistic must be about exactly one subject (ckg:about), a profession or an occupation group."
+STAT_ABOUT = (
+    "A statistic must be about exactly one subject (ckg:about): a statistical occupation, a profession or an "
+    "occupation group."
+)
 STAT_VARIABLE = "A statistic must measure exactly one statistical variable (ckg:variable)."
 STAT_VALUE = "A statistic must have exactly one value (ckg:value), a number typed xsd:integer or xsd:decimal."
 STAT_UNIT = "A statistic must have exactly one unit (ckg:unit)."
-STAT_DATE = "A statistic must have exactly one date (ckg:date) typed xsd:date, xsd:gYearMonth or xsd:gYear."
+STAT_REF_PERIOD = (
+    "A statistic has at most one reference period (ckg:refPeriod), typed xsd:date, xsd:gYearMonth or "
+    'xsd:gYear, such as "2016-05"^^xsd:gYearMonth.'
+)
+STAT_WHEN = (
+    "A statistic must say when it applies: a reference period (ckg:refPeriod, or ckg:periodStart and "
+    "ckg:periodEnd for a projection) or a source with a publication date (dct:issued)."
+)
 STAT_SOURCE = "A statistic must cite at least one source (ckg:source)."
 STAT_CURRENCY = (
     'A statistic in money (a ckg:MonetaryUnit) must state its currency (ckg:currency), such as "USD".'
 )
 PERCENT_RANGE = "A percentage (unit id:unit-percent) must lie between 0 and 100."
-SETTING_SHARES = "The work-setting shares of one subject and date add up to more than 100 percent."
+SETTING_SHARES = "The work-setting shares of one subject from one source add up to more than 100 percent."
 SOURCE_PUBLISHER = "A source must name its publisher (dct:publisher)."
-SOURCE_DATE = "A source must have a date (dct:date)."
+SOURCE_ISSUED = (
+    "A source has at most one publication date (dct:issued), typed xsd:date, xsd:gYearMonth or xsd:gYear."
+)
+SOURCE_PUBLICATION_DATE = (
+    "A source must give its publication date (dct:issued) or say in words that it is unknown and why "
+    "(ckg:issuedUnknown); a date that is not known must not be made up."
+)
 SOURCE_TITLE = "A source must have a title (dct:title)."
 ENTITY_SOURCE = "This entity must cite at least one source (ckg:source) for its facts."
 SOURCE_LINK = (
@@ -71,6 +90,25 @@ UNIQUE_PREFLABEL = (
     "An entity may have at most one skos:prefLabel per language; give other names as skos:altLabel."
 )
 UNIQUE_RDFS_LABEL = "An entity may have at most one rdfs:label per language."
+STATISTICAL_OCCUPATION_CODE = (
+    "A statistical occupation must have the code that defines it in its classification (ckg:occupationCode), "
+    "such as SOC 31-9092."
+)
+REPORTED_UNDER = (
+    "Every ckg:reportedUnder value must be a statistical occupation (ckg:StatisticalOccupation): the "
+    "category official statistics count, such as all medical assistants."
+)
+CLAIM_STATEMENT = (
+    "A claim must name a statement the data makes (its rdf:subject, rdf:predicate and rdf:object), so that "
+    "its source is cited for something the graph says."
+)
+LICENSING_STATUS = (
+    "A licensing requirement must say whether a license is needed, with exactly one ckg:licensingStatus: "
+    "id:licensing-required, id:licensing-required-in-some-states or id:licensing-not-required."
+)
+MIN_MONTHS = "A minimum in months (ckg:minMonths) must be one whole number typed xsd:integer, such as 4."
+MAX_MONTHS = "A maximum in months (ckg:maxMonths) must be one whole number typed xsd:integer, such as 15."
+MONTH_ORDER = "The minimum in months (ckg:minMonths) is larger than the maximum (ckg:maxMonths)."
 
 # fixture file stem → (the shape it breaks, the exact set of messages, the focus nodes that must be reported)
 CASES: dict[str, tuple[str, set[str], set[str]]] = {
@@ -93,7 +131,8 @@ CASES: dict[str, tuple[str, set[str], set[str]]] = {
     "broken-statistic-two-variables": ("StatisticVariableShape", {STAT_VARIABLE}, {"stat"}),
     "broken-statistic-string-value": ("StatisticValueShape", {STAT_VALUE}, {"stat"}),
     "broken-statistic-no-unit": ("StatisticUnitShape", {STAT_UNIT}, {"stat"}),
-    "broken-statistic-no-date": ("StatisticDateShape", {STAT_DATE}, {"stat"}),
+    "broken-statistic-two-reference-periods": ("StatisticRefPeriodShape", {STAT_REF_PERIOD}, {"stat"}),
+    "broken-statistic-no-when": ("StatisticWhenShape", {STAT_WHEN}, {"stat"}),
     # a statistic is also one of the entities that must cite a source, so both rules speak
     "broken-statistic-no-source": ("StatisticSourceShape", {STAT_SOURCE, ENTITY_SOURCE}, {"stat"}),
     "broken-statistic-money-without-currency": ("StatisticCurrencyShape", {STAT_CURRENCY}, {"stat"}),
@@ -104,7 +143,12 @@ CASES: dict[str, tuple[str, set[str], set[str]]] = {
         {"share-hospitals", "share-offices"},
     ),
     "broken-source-no-publisher": ("SourcePublisherShape", {SOURCE_PUBLISHER}, {"source"}),
-    "broken-source-no-date": ("SourceDateShape", {SOURCE_DATE}, {"source"}),
+    "broken-source-issued-not-a-date": ("SourceIssuedShape", {SOURCE_ISSUED}, {"source"}),
+    "broken-source-no-publication-date": (
+        "SourcePublicationDateShape",
+        {SOURCE_PUBLICATION_DATE},
+        {"source"},
+    ),
     "broken-source-no-title": ("SourceTitleShape", {SOURCE_TITLE}, {"source"}),
     "broken-entity-no-source": ("EntitySourceShape", {ENTITY_SOURCE}, {"organization"}),
     "broken-source-link-not-a-source": ("SourceLinkTargetShape", {SOURCE_LINK}, {"organization"}),
@@ -116,6 +160,17 @@ CASES: dict[str, tuple[str, set[str], set[str]]] = {
     "broken-renewal-frequency-not-duration": ("RenewalFrequencyShape", {RENEWAL_FREQUENCY}, {"renewal"}),
     "broken-label-two-english-preflabels": ("UniquePrefLabelShape", {UNIQUE_PREFLABEL}, {"skill"}),
     "broken-label-two-rdfs-labels": ("UniqueRdfsLabelShape", {UNIQUE_RDFS_LABEL}, {"thing"}),
+    "broken-statistical-occupation-no-code": (
+        "StatisticalOccupationCodeShape",
+        {STATISTICAL_OCCUPATION_CODE},
+        {"occupation"},
+    ),
+    "broken-reported-under-not-an-occupation": ("ReportedUnderTargetShape", {REPORTED_UNDER}, {"profession"}),
+    "broken-claim-not-a-statement": ("ClaimStatementShape", {CLAIM_STATEMENT}, {"claim"}),
+    "broken-licensing-no-status": ("LicensingStatusShape", {LICENSING_STATUS}, {"licensing"}),
+    "broken-min-months-not-integer": ("MinMonthsShape", {MIN_MONTHS}, {"program"}),
+    "broken-max-months-not-integer": ("MaxMonthsShape", {MAX_MONTHS}, {"program"}),
+    "broken-months-minimum-above-maximum": ("MonthOrderShape", {MONTH_ORDER}, {"renewal"}),
 }
 
 # OEWS estimates (kg/importers/oews): their shapes are at the end of ontology/shapes.ttl.
@@ -124,7 +179,7 @@ OEWS_MESSAGES = {
     "(ckg:about, a ckg:SocOccupation).",
     "area": "An occupation estimate must be for exactly one area that exists in the graph "
     "(sdmx-dimension:refArea, a ckg:Area).",
-    "period": "An occupation estimate must have exactly one reference period (ckg:date) typed "
+    "period": "An occupation estimate must have exactly one reference period (ckg:refPeriod) typed "
     'xsd:gYearMonth, such as "2025-05".',
     "source": "An occupation estimate must cite its source (ckg:source), the statistical release.",
     "dataset": "An occupation estimate must belong to exactly one data set (qb:dataSet, a qb:DataSet).",
@@ -167,6 +222,10 @@ CONTAINERS = {
     "AccreditationShape",
     "DurationShape",
     "LabelShape",
+    "StatisticalOccupationShape",
+    "ReportedUnderShape",
+    "LicensingRequirementShape",
+    "MonthBoundsShape",
     "OccupationEstimateShape",
     "MeasureShape",
 }
@@ -226,3 +285,38 @@ def test_every_message_bearing_shape_has_a_broken_fixture():
     # the three SPARQL-based node shapes report their own message
     assert leaves == {shape for shape, _messages, _focus in CASES.values()}
     assert sorted(p.stem for p in FIXTURES.glob("broken-*.ttl")) == sorted(CASES)
+
+
+# The shapes added for issue 10 (dates, claims, licensing, month bounds, statistical occupations): the command
+# line explains each violation in plain words, one line per result: focus — property — message.
+NEW_IN_ISSUE_10 = {
+    "broken-claim-not-a-statement": f"claim — (node) — {CLAIM_STATEMENT}",
+    "broken-source-no-publication-date": f"Test source — (node) — {SOURCE_PUBLICATION_DATE}",
+    "broken-source-issued-not-a-date": f"Test source — dct:issued — {SOURCE_ISSUED}",
+    "broken-statistic-no-when": f"stat — (node) — {STAT_WHEN}",
+    "broken-statistic-two-reference-periods": f"stat — reference period — {STAT_REF_PERIOD}",
+    "broken-licensing-no-status": f"Test licensing — licensing status — {LICENSING_STATUS}",
+    "broken-reported-under-not-an-occupation": f"Test profession — figures reported under — {REPORTED_UNDER}",
+    "broken-statistical-occupation-no-code": (
+        f"Test occupation — occupation code — {STATISTICAL_OCCUPATION_CODE}"
+    ),
+    "broken-min-months-not-integer": f"Test program — minimum months — {MIN_MONTHS}",
+    "broken-max-months-not-integer": f"Test program — maximum months — {MAX_MONTHS}",
+    "broken-months-minimum-above-maximum": f"renewal — (node) — {MONTH_ORDER}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEW_IN_ISSUE_10))
+def test_careers_kg_validate_explains_the_new_rules_in_plain_words(tmp_path, name):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAREERS_KG_")}
+    env["CAREERS_KG_CACHE"] = str(tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-m", "kg", "validate", str(FIXTURES / f"{name}.ttl")],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (run.returncode, run.stdout) == (1, NEW_IN_ISSUE_10[name] + "\n")
+    assert run.stderr == "careers-kg: the data does not conform: 1 violation\n"

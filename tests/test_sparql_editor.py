@@ -82,7 +82,7 @@ def test_the_editor_configuration(client):
     assert config["prefixes"]["id"] == "https://w3id.org/careers-kg/id/"
     assert "https://w3id.org/careers-kg/ontology#Profession" in config["classes"]
     assert "http://schema.org/Occupation" in config["classes"]  # what ckg:Profession specialises
-    assert "https://w3id.org/careers-kg/ontology#statisticsProxy" in config["properties"]
+    assert "https://w3id.org/careers-kg/ontology#reportedUnder" in config["properties"]
     median = next(ex for ex in config["examples"] if ex["name"] == "median-pay")
     assert median["title"] == "Median pay of a profession"
     assert "#+" not in median["query"] and "SELECT" in median["query"]

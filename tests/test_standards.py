@@ -111,7 +111,7 @@ DIGESTS = """
 import hashlib, json
 from kg.pipeline.build import build
 from kg.config import Settings
-from kg.views.release import export_bytes
+from kg.views.exports import export_bytes
 kg = build(Settings.from_env())
 fmts = [(f, i) for f in ("turtle", "jsonld", "ntriples", "rdfxml") for i in (False, True)] + [("ctdl", False)]
 print(json.dumps({f"{f}:{i}": hashlib.sha256(export_bytes(kg, f, i)).hexdigest() for f, i in fmts}))

@@ -137,7 +137,7 @@ def test_stored_query_oxigraph(kg, ox_kg, name, params):
 
 # Where Virtuoso 7.2 departs from SPARQL 1.1, written out (the other stores need no exception):
 # EXISTS evaluates to the integer 0 or 1, not to an xsd:boolean.
-VIRTUOSO_EXISTS_AS_INTEGER = {"related-professions": ("statisticsReportedUnderRelated",)}
+VIRTUOSO_EXISTS_AS_INTEGER = {"related-professions": ("sometimesTrainedTogether",)}
 
 
 def _booleans_as_integers(result, columns):

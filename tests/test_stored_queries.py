@@ -34,6 +34,7 @@ CODER_DESCRIPTION = (
     "license required."
 )
 MRHIT = "id:medical-records-and-health-information-technician"
+MA = "id:medical-assistant"
 OES = "id:source-bls-oes-may-2016"
 EP = "id:source-bls-ep-dec-2015"
 SEED = "id:source-seed-article"
@@ -198,8 +199,6 @@ def test_professions_with_their_codes(answer):
         ("id:medical-biller", "id:soc-43-3021", "43-3021", "id:soc-2018"),
         ("id:medical-coder", "id:isco-08-3252", "3252", "id:isco-08"),
         ("id:medical-coder", "id:soc-29-2072", "29-2072", "id:soc-2018"),
-        (MRHIT, "id:isco-08-3252", "3252", "id:isco-08"),
-        (MRHIT, "id:soc-29-2071", "29-2071", "id:soc-2010"),
     ]
     assert rows(result, "professionLabel", "codeName", "codeSetLabel")[:4] == [
         (
@@ -252,10 +251,16 @@ def test_profile_of_the_certified_medical_assistant(answer):
         ("duty", "id:duty-schedule-appointments", "Scheduling appointments", administrative),
         ("duty", "id:duty-support-patients-and-staff", "Supporting patients and healthcare personnel", None),
         ("duty", "id:duty-take-medical-histories", "Taking medical histories", clinical),
+        (
+            "figures reported under",
+            "id:medical-assistant",
+            "Medical Assistants",
+            "All medical assistants, certified or not.",
+        ),
     ]
 
 
-def test_profile_of_the_medical_coder_names_its_optional_credential_and_statistics_proxy(answer):
+def test_profile_of_the_medical_coder_names_its_optional_credential_and_figures(answer):
     result = answer("profession-profile", profession="medical-coder")
     assert rows(result, "aspect", "item", "value") == [
         ("name", None, CODER),
@@ -269,14 +274,19 @@ def test_profile_of_the_medical_coder_names_its_optional_credential_and_statisti
         ("duty", "id:medical-coding", None),
         ("duty", "id:duty-support-patients-and-staff", None),
         ("duty", "id:duty-translate-records-into-codes", "Medical coding"),
-        ("statistics reported under", MRHIT, None),
+        (
+            "figures reported under",
+            MRHIT,
+            "An occupational category closely related to coding: all medical records and health information "
+            "technicians, not medical coders alone.",
+        ),
     ]
     registrar = answer("profession-profile", profession="cancer-registrar")
     assert ("related credential", "id:ctr-certification") in rows(registrar, "aspect", "item")
 
 
 @covers("compare-statistics")
-def test_compare_statistics_follows_the_statistics_proxy(answer):
+def test_compare_statistics_follows_reported_under(answer):
     result = answer("compare-statistics")  # defaults: a = certified-medical-assistant, b = medical-coder
     assert result.vars == (
         "variable",
@@ -285,39 +295,53 @@ def test_compare_statistics_follows_the_statistics_proxy(answer):
         "valueB",
         "unit",
         "unitLabel",
-        "dateA",
+        "periodStart",
+        "periodEnd",
+        "refPeriodA",
         "sourceA",
         "sourceATitle",
-        "dateB",
+        "publishedA",
+        "refPeriodB",
         "sourceB",
         "sourceBTitle",
+        "publishedB",
         "subjectA",
         "subjectB",
     )
     assert rows(
-        result, "variableLabel", "valueA", "valueB", "unitLabel", "dateA", "sourceATitle", "dateB"
+        result, "variableLabel", "valueA", "valueB", "unitLabel", "refPeriodA", "periodStart", "periodEnd"
     ) == [
-        ("Employment", "623560", "200140", "persons", "2016-05", OES_TITLE, "2016-05"),
-        ("Median hourly wage", "15.17", "18.29", "US dollars per hour", "2016-05", OES_TITLE, "2016-05"),
-        ("Median annual wage", "31540", "38040", "US dollars per year", "2016-05", OES_TITLE, "2016-05"),
-        ("Mean hourly wage", "15.79", "19.93", "US dollars per hour", "2016-05", OES_TITLE, "2016-05"),
-        ("Mean annual wage", "32850", "41460", "US dollars per year", "2016-05", OES_TITLE, "2016-05"),
-        ("Projected job growth", "23", "15", "percent", "2015-12", EP_TITLE, "2015-12"),
-        ("Projected new positions", "138900", "29000", "jobs", "2024", SEED_TITLE, "2024"),
+        ("Employment", "623560", "200140", "persons", "2016-05", None, None),
+        ("Median hourly wage", "15.17", "18.29", "US dollars per hour", "2016-05", None, None),
+        ("Median annual wage", "31540", "38040", "US dollars per year", "2016-05", None, None),
+        ("Mean hourly wage", "15.79", "19.93", "US dollars per hour", "2016-05", None, None),
+        ("Mean annual wage", "32850", "41460", "US dollars per year", "2016-05", None, None),
+        ("Projected job growth", "23", "15", "percent", None, "2014", "2024"),
+        ("Projected new positions", "138900", "29000", "jobs", None, "2014", "2024"),
+    ]
+    assert rows(result, "sourceATitle", "publishedA", "refPeriodB", "publishedB") == [
+        (OES_TITLE, "2017-03-31", "2016-05", "2017-03-31"),
+        (OES_TITLE, "2017-03-31", "2016-05", "2017-03-31"),
+        (OES_TITLE, "2017-03-31", "2016-05", "2017-03-31"),
+        (OES_TITLE, "2017-03-31", "2016-05", "2017-03-31"),
+        (OES_TITLE, "2017-03-31", "2016-05", "2017-03-31"),
+        (EP_TITLE, "2015-12", None, "2015-12"),
+        (SEED_TITLE, None, None, None),
     ]
     assert rows(result, "variable", "sourceA", "sourceB", "sourceBTitle", "subjectA", "subjectB") == [
-        ("id:var-employment", OES, OES, OES_TITLE, "id:certified-medical-assistant", MRHIT),
-        ("id:var-median-hourly-wage", OES, OES, OES_TITLE, "id:certified-medical-assistant", MRHIT),
-        ("id:var-median-annual-wage", OES, OES, OES_TITLE, "id:certified-medical-assistant", MRHIT),
-        ("id:var-mean-hourly-wage", OES, OES, OES_TITLE, "id:certified-medical-assistant", MRHIT),
-        ("id:var-mean-annual-wage", OES, OES, OES_TITLE, "id:certified-medical-assistant", MRHIT),
-        ("id:var-projected-growth", EP, EP, EP_TITLE, "id:certified-medical-assistant", MRHIT),
-        ("id:var-projected-new-positions", SEED, SEED, SEED_TITLE, "id:certified-medical-assistant", MRHIT),
+        ("id:var-employment", OES, OES, OES_TITLE, MA, MRHIT),
+        ("id:var-median-hourly-wage", OES, OES, OES_TITLE, MA, MRHIT),
+        ("id:var-median-annual-wage", OES, OES, OES_TITLE, MA, MRHIT),
+        ("id:var-mean-hourly-wage", OES, OES, OES_TITLE, MA, MRHIT),
+        ("id:var-mean-annual-wage", OES, OES, OES_TITLE, MA, MRHIT),
+        ("id:var-projected-growth", EP, EP, EP_TITLE, MA, MRHIT),
+        ("id:var-projected-new-positions", SEED, SEED, SEED_TITLE, MA, MRHIT),
     ]
     median_annual = result.rows[2]
     assert median_annual[2] == Literal("31540", datatype=XSD.decimal)
     assert median_annual[3] == Literal("38040", datatype=XSD.decimal)
-    assert median_annual[6] == Literal("2016-05", datatype=XSD.gYearMonth)
+    assert median_annual[8] == Literal("2016-05", datatype=XSD.gYearMonth)
+    assert median_annual[11] == Literal("2017-03-31", datatype=XSD.date)
     assert result.rows[0][2] == Literal(623560)  # xsd:integer
 
 
@@ -384,28 +408,35 @@ def test_accreditation_chain(answer):
         "programLabel",
         "credential",
         "credentialLabel",
+        "eligibilityRecognizer",
+        "eligibilityRecognizerLabel",
         "profession",
         "professionLabel",
     )
-    labels = rows(
-        result, "recognizerLabel", "accreditorLabel", "programLabel", "credentialLabel", "professionLabel"
-    )
+    # No source says who recognizes CAAHEP or ABHES (no recognizer); the CMA's eligibility asks for an
+    # accreditor recognized by CHEA (per the AAMA). No source says which coding programs CAHIIM accredits.
     cma_associate = "Associate degree program in medical assisting"
     cma_bachelor = "Bachelor's degree program in medical assisting"
-    assert set(labels) == {
-        (CHEA, ABHES, cma_associate, CMA_CERT, CMA),
-        (CHEA, CAAHEP, cma_associate, CMA_CERT, CMA),
-        (CHEA, ABHES, cma_bachelor, CMA_CERT, CMA),
-        (CHEA, CAAHEP, cma_bachelor, CMA_CERT, CMA),
-        (None, CAHIIM, "Associate degree for medical coders (e.g. health informatics)", None, CODER),
-        (None, CAHIIM, "Postsecondary certificate or diploma in medical coding", None, CODER),
-    }
-    assert len(labels) == 6
-    assert rows(result, "recognizer", "accreditor", "program", "credential")[0] == (
-        "id:chea",
+    assert rows(
+        result,
+        "recognizerLabel",
+        "accreditorLabel",
+        "programLabel",
+        "credentialLabel",
+        "eligibilityRecognizerLabel",
+        "professionLabel",
+    ) == [
+        (None, ABHES, cma_associate, CMA_CERT, CHEA, CMA),
+        (None, CAAHEP, cma_associate, CMA_CERT, CHEA, CMA),
+        (None, ABHES, cma_bachelor, CMA_CERT, CHEA, CMA),
+        (None, CAAHEP, cma_bachelor, CMA_CERT, CHEA, CMA),
+    ]
+    assert rows(result, "recognizer", "accreditor", "program", "credential", "eligibilityRecognizer")[0] == (
+        None,
         "id:abhes",
         "id:cma-associate-program",
         "id:cma-certification",
+        "id:chea",
     )
 
 
@@ -456,35 +487,65 @@ def test_recertification_rules(answer):
         "credentialLabel",
         "renewal",
         "renewalLabel",
-        "frequencyMonths",
+        "minMonths",
+        "maxMonths",
         "continuingEducationPoints",
+        "setBy",
+        "setByLabel",
         "description",
         "source",
         "sourceTitle",
     )
+    cma_rule = (
+        "A CMA must recertify every 60 months with 60 points of continuing education in various educational "
+        "categories."
+    )
+    coder_rule = (
+        "The requirements for re-certification vary and ultimately depend on the source of the original "
+        "certification (AAPC, AHIMA, etc.)."
+    )
+    cma = (
+        "id:cma-certification",
+        CMA_CERT,
+        "id:cma-recertification",
+        "CMA recertification",
+        "60",
+        "60",
+        "60",
+    )
+    coder = ("id:medical-coding-certification", "Medical coding certification", "id:coder-recertification")
     assert rows(result) == [
         (
-            "id:cma-certification",
-            CMA_CERT,
-            "id:cma-recertification",
-            "CMA recertification",
-            "60",
-            "60",
-            "A CMA must recertify every 60 months with 60 points of continuing education in various "
-            "educational categories.",
+            *cma,
+            None,
+            None,
+            cma_rule,
             "id:source-aama-recertification-handbook",
             "AAMA Recertification Handbook",
         ),
-        ("id:ctr-certification", "Certified Tumor Registrar (CTR) certification", *[None] * 7),
+        (*cma, None, None, cma_rule, SEED, SEED_TITLE),  # the seed states the rule too
+        ("id:ctr-certification", "Certified Tumor Registrar (CTR) certification", *[None] * 10),
         (
-            "id:medical-coding-certification",
-            "Medical coding certification",
-            "id:coder-recertification",
+            *coder,
             "Medical coder recertification",
             None,
             None,
-            "The requirements for re-certification vary and ultimately depend on the source of the original "
-            "certification (AAPC, AHIMA, etc.).",
+            None,
+            "id:aapc",
+            "American Academy of Professional Coders",
+            coder_rule,
+            SEED,
+            SEED_TITLE,
+        ),
+        (
+            *coder,
+            "Medical coder recertification",
+            None,
+            None,
+            None,
+            "id:ahima",
+            "American Health Information Management Association",
+            coder_rule,
             SEED,
             SEED_TITLE,
         ),
@@ -505,6 +566,8 @@ def test_education_paths(answer):
         "typicalDuration",
         "minDuration",
         "maxDuration",
+        "minMonths",
+        "maxMonths",
         "required",
         "accreditor",
         "accreditorLabel",
@@ -517,47 +580,50 @@ def test_education_paths(answer):
         (cma, "id:cma-bachelor-program", "id:level-bachelor", "true", "id:caahep"),
         (cma, "id:cma-master-program", "id:level-master", "false", None),
         ("id:medical-coder", "id:coder-high-school-and-training", "id:level-high-school", None, None),
-        ("id:medical-coder", "id:coder-certificate-program", "id:level-certificate", None, "id:cahiim"),
-        ("id:medical-coder", "id:coder-associate-program", "id:level-associate", None, "id:cahiim"),
+        ("id:medical-coder", "id:coder-certificate-program", "id:level-certificate", None, None),
+        ("id:medical-coder", "id:coder-associate-program", "id:level-associate", None, None),
         ("id:medical-coder", "id:coder-bachelor-program", "id:level-bachelor", "false", None),
     ]
-    assert rows(result, "typicalDuration", "minDuration", "maxDuration") == [
-        (D("P2Y"), None, None),
-        (D("P2Y"), None, None),
-        (D("P4Y"), None, None),
-        (D("P4Y"), None, None),
-        (None, None, None),
-        (None, None, None),
-        (None, D("P4M"), D("P15M")),  # "between four and 15 months"
-        (D("P2Y"), None, None),
-        (None, None, D("P4Y")),
+    assert rows(result, "typicalDuration", "minDuration", "maxDuration", "minMonths", "maxMonths") == [
+        (D("P2Y"), None, None, "24", "24"),
+        (D("P2Y"), None, None, "24", "24"),
+        (D("P4Y"), None, None, "48", "48"),
+        (D("P4Y"), None, None, "48", "48"),
+        (None, None, None, None, None),
+        (None, None, None, None, None),
+        (None, D("P4M"), D("P15M"), "4", "15"),  # "between four and 15 months"
+        (D("P2Y"), None, None, "24", "24"),
+        (None, None, D("P4Y"), None, "48"),  # "up to four years"
     ]
-    assert result.rows[0][9] == Literal(True)  # xsd:boolean
+    assert result.rows[0][11] == Literal(True)  # xsd:boolean
+    assert result.rows[6][9] == Literal(4)  # whole months, xsd:integer
 
 
 def test_education_paths_of_one_profession(answer):
     result = answer("education-paths", profession="medical-coder")
     assert rows(result, "program", "levelLabel", "accreditorLabel") == [
         ("id:coder-high-school-and-training", "High school diploma", None),
-        ("id:coder-certificate-program", "Postsecondary certificate or diploma", CAHIIM),
-        ("id:coder-associate-program", "Associate degree", CAHIIM),
+        ("id:coder-certificate-program", "Postsecondary certificate or diploma", None),
+        ("id:coder-associate-program", "Associate degree", None),
         ("id:coder-bachelor-program", "Bachelor's degree", None),
     ]
 
 
 @covers("work-settings")
-def test_work_settings_of_the_medical_coder_follow_the_statistics_proxy(answer):
+def test_work_settings_of_the_medical_coder_follow_reported_under(answer):
     result = answer("work-settings", profession="medical-coder")
     assert result.vars == (
         "setting",
         "settingLabel",
         "sharePercent",
-        "date",
+        "published",
         "source",
         "sourceTitle",
         "reportedUnder",
     )
-    assert rows(result, "settingLabel", "sharePercent", "date", "source", "sourceTitle", "reportedUnder") == [
+    assert rows(
+        result, "settingLabel", "sharePercent", "published", "source", "sourceTitle", "reportedUnder"
+    ) == [
         ("Hospitals", "38", "2015-12", EP, EP_TITLE, MRHIT),
         ("Offices of physicians", "21", "2015-12", EP, EP_TITLE, MRHIT),
         ("Nursing care facilities", "7", "2015-12", EP, EP_TITLE, MRHIT),
@@ -660,47 +726,52 @@ def test_specializations(answer):
 @covers("facts-by-source")
 def test_facts_citing_the_bls_may_2016_release(answer):
     result = answer("facts-by-source", source="source-bls-oes-may-2016")
-    assert result.vars == ("entity", "entityLabel", "kind", "kindLabel", "value", "unit", "unitLabel")
+    assert result.vars == (
+        "entity",
+        "entityLabel",
+        "kind",
+        "kindLabel",
+        "predicate",
+        "object",
+        "value",
+        "unit",
+        "unitLabel",
+    )
+    ma = "id:stat-medical-assistants"
     assert rows(result, "entity", "kind", "value", "unit") == [
-        (MRHIT, "ckg:Profession", None, None),
-        ("id:stat-cma-employment-2016-05", "ckg:Statistic", "623560", "id:unit-persons"),
-        ("id:stat-cma-mean-annual-wage-2016-05", "ckg:Statistic", "32850", "id:unit-usd-per-year"),
-        ("id:stat-cma-mean-hourly-wage-2016-05", "ckg:Statistic", "15.79", "id:unit-usd-per-hour"),
-        ("id:stat-cma-median-annual-wage-2016-05", "ckg:Statistic", "31540", "id:unit-usd-per-year"),
-        ("id:stat-cma-median-hourly-wage-2016-05", "ckg:Statistic", "15.17", "id:unit-usd-per-hour"),
+        (f"{ma}-employment-2016-05", "ckg:Statistic", "623560", "id:unit-persons"),
+        (f"{ma}-mean-annual-wage-2016-05", "ckg:Statistic", "32850", "id:unit-usd-per-year"),
+        (f"{ma}-mean-hourly-wage-2016-05", "ckg:Statistic", "15.79", "id:unit-usd-per-hour"),
+        (f"{ma}-median-annual-wage-2016-05", "ckg:Statistic", "31540", "id:unit-usd-per-year"),
+        (f"{ma}-median-hourly-wage-2016-05", "ckg:Statistic", "15.17", "id:unit-usd-per-hour"),
         ("id:stat-mrhit-employment-2016-05", "ckg:Statistic", "200140", "id:unit-persons"),
         ("id:stat-mrhit-mean-annual-wage-2016-05", "ckg:Statistic", "41460", "id:unit-usd-per-year"),
         ("id:stat-mrhit-mean-hourly-wage-2016-05", "ckg:Statistic", "19.93", "id:unit-usd-per-hour"),
         ("id:stat-mrhit-median-annual-wage-2016-05", "ckg:Statistic", "38040", "id:unit-usd-per-year"),
         ("id:stat-mrhit-median-hourly-wage-2016-05", "ckg:Statistic", "18.29", "id:unit-usd-per-hour"),
     ]
-    assert rows(result, "kindLabel", "entityLabel")[4] == (
+    assert rows(result, "kindLabel", "entityLabel")[3] == (
         "Statistic",
-        "Certified medical assistants: median annual wage, May 2016",
+        "Medical assistants: median annual wage, May 2016",
     )
 
 
 def test_facts_citing_the_aama(answer):
     result = answer("facts-by-source", source="id:source-aama")
-    assert rows(result, "entity", "kind") == [
-        ("id:abhes", "ckg:AccreditingBody"),
-        ("id:caahep", "ckg:AccreditingBody"),
-        ("id:cma-certification", "ckg:Certification"),
-        ("id:duty-administrative-tasks", "ckg:Duty"),
-        ("id:duty-clinical-tasks", "ckg:Duty"),
-        ("id:duty-conduct-basic-lab-tests", "ckg:Duty"),
-        ("id:duty-draw-blood", "ckg:Duty"),
-        ("id:duty-file-insurance-forms", "ckg:Duty"),
-        ("id:duty-greet-patients", "ckg:Duty"),
-        ("id:duty-handle-bookkeeping", "ckg:Duty"),
-        ("id:duty-perform-other-medical-tasks", "ckg:Duty"),
-        ("id:duty-remove-sutures", "ckg:Duty"),
-        ("id:duty-schedule-appointments", "ckg:Duty"),
-        ("id:duty-take-medical-histories", "ckg:Duty"),
-        ("id:cma-associate-program", "ckg:EducationProgram"),
-        ("id:cma-bachelor-program", "ckg:EducationProgram"),
-        ("id:certified-medical-assistant", "ckg:Profession"),
-        ("id:chea", "ckg:RecognitionBody"),
+    cma = "id:certified-medical-assistant"
+    duties = (
+        "conduct-basic-lab-tests draw-blood file-insurance-forms greet-patients handle-bookkeeping "
+        "perform-other-medical-tasks remove-sutures schedule-appointments take-medical-histories"
+    ).split()
+    assert rows(result, "entity", "kind", "predicate", "object") == [
+        ("id:duty-administrative-tasks", "ckg:Duty", None, None),
+        ("id:duty-clinical-tasks", "ckg:Duty", None, None),
+        *[(f"id:duty-{d}", "ckg:Duty", None, None) for d in duties],
+        ("id:cma-eligibility", "ckg:EligibilityRequirement", None, None),
+        # the statements the AAMA makes about the CMA, each a claim: not the CMA node as a whole
+        *[(cma, "ckg:Profession", "ckg:hasDuty", f"id:duty-{d}") for d in duties],
+        (cma, "ckg:Profession", "ckg:moreClinicalThan", "id:medical-coder"),
+        ("id:chea", "ckg:RecognitionBody", None, None),
     ]
     with pytest.raises(ParamError, match="^parameter 'source': there is no source called 'no-such-source'$"):
         answer("facts-by-source", source="no-such-source")
@@ -716,57 +787,62 @@ def test_sources_with_citation_counts(answer):
         "title",
         "publisher",
         "publisherLabel",
-        "date",
+        "published",
+        "publishedUnknown",
+        "refPeriod",
         "url",
         "citedBy",
     )
     pub, rel = "ckg:Publication", "ckg:DatasetRelease"
-    received = "2026-11-27"  # the date Careers KG received the seed (an upper bound for undated sources)
-    assert rows(result, "source", "kind", "publisher", "date", "citedBy") == [
-        (SEED, pub, "id:seed-publisher", received, "70"),
-        ("id:source-aama", pub, "id:aama", received, "18"),
-        (EP, rel, "id:bls", "2015-12", "13"),
-        (OES, rel, "id:bls", "2016-05", "11"),
-        ("id:source-ilo-isco-08", rel, "id:ilo", "2012", "8"),
-        ("id:source-bls-coder-qualities", pub, "id:bls", received, "6"),
-        ("id:source-bls-soc-2018", rel, "id:bls", "2018", "6"),
-        ("id:source-cms-hcpcs-general-information", pub, "id:cms", "2020-09-17", "4"),
-        ("id:source-bls-soc-2010", rel, "id:bls", "2010", "4"),
-        ("id:source-nchs-about-icd-10-cm", pub, "id:nchs", "2008-09-21", "3"),
-        ("id:source-onet-29-2072", pub, "id:onet-center", "2025", "3"),
-        ("id:source-aapc-2017", pub, "id:aapc", "2017", "2"),
-        ("id:source-bls-dec-2019", pub, "id:bls", "2019-12", "2"),
-        ("id:source-ncra-council-on-certification", pub, "id:ncra", received, "2"),
-        ("id:source-onet-43-3021-02", pub, "id:onet-center", received, "2"),
-        ("id:source-aama-recertification-handbook", pub, "id:aama", received, "1"),
+    # a publication date only where one is known (no invented date), the reference period apart
+    assert rows(result, "source", "kind", "publisher", "published", "refPeriod", "citedBy") == [
+        (SEED, pub, "id:seed-publisher", None, None, "73"),
+        ("id:source-aama", pub, "id:aama", None, None, "23"),
+        ("id:source-ilo-isco-08", rel, "id:ilo", "2012", None, "13"),
+        (EP, rel, "id:bls", "2015-12", None, "12"),
+        (OES, rel, "id:bls", "2017-03-31", "2016-05", "10"),
+        ("id:source-bls-soc-2018", rel, "id:bls", "2018", None, "9"),
+        ("id:source-bls-soc-2010", rel, "id:bls", "2010", None, "7"),
+        ("id:source-bls-coder-qualities", pub, "id:bls", None, None, "6"),
+        ("id:source-cms-hcpcs-general-information", pub, "id:cms", "2020-09-17", None, "4"),
+        ("id:source-nchs-about-icd-10-cm", pub, "id:nchs", None, None, "3"),
+        ("id:source-aapc-2017", pub, "id:aapc", "2017", None, "2"),
+        ("id:source-ncra-council-on-certification", pub, "id:ncra", None, None, "2"),
+        ("id:source-onet-29-2072", pub, "id:onet-center", None, None, "2"),
+        ("id:source-aama-recertification-handbook", pub, "id:aama", None, None, "1"),
+        ("id:source-bls-ooh-health-information-technologists", pub, "id:bls", None, None, "1"),
+        ("id:source-bls-dec-2019", pub, "id:bls", "2019-12", None, "1"),
+        ("id:source-onet-43-3021-02", pub, "id:onet-center", None, None, "1"),
     ]
+    assert rows(result, "publishedUnknown")[0] == ("The article states no publication date.",)
     assert rows(result, "url") == [
+        (None,),
         (None,),
         (None,),
         ("https://www.bls.gov/emp/",),
         ("https://www.bls.gov/oes/2016/may/oes_nat.htm",),
-        (None,),
-        (None,),
         ("https://www.bls.gov/soc/",),
+        ("https://www.bls.gov/soc/",),
+        (None,),
         ("https://www.hhs.gov/guidance/document/cms-hcpcs-general-information",),
-        ("https://www.bls.gov/soc/",),
         (
             "https://webarchive.library.unt.edu/eot2008/20080921094756/"
             "http:/www.cdc.gov/nchs/about/otheract/icd9/abticd10.htm",
         ),
-        ("https://www.onetonline.org/link/summary/29-2072.00",),
-        (None,),
         (None,),
         ("http://www.ncra-usa.org/CTR/Certification-About",),
-        ("http://www.onetonline.org/link/summary/43-3021.02",),
+        ("https://www.onetonline.org/link/summary/29-2072.00",),
         (None,),
+        ("https://www.bls.gov/ooh/healthcare/health-information-technologists-and-medical-registrars.htm",),
+        (None,),
+        ("http://www.onetonline.org/link/summary/43-3021.02",),
     ]
-    assert rows(result, "sourceLabel", "title", "publisherLabel")[3] == (
+    assert rows(result, "sourceLabel", "title", "publisherLabel")[4] == (
         "BLS Occupational Employment Statistics, May 2016",
         OES_TITLE,
         "Bureau of Labor Statistics",
     )
-    assert isinstance(result.rows[3][7], URIRef)  # schema:url values are IRIs
+    assert isinstance(result.rows[4][9], URIRef)  # schema:url values are IRIs
 
 
 @covers("occupation-schema")
@@ -818,7 +894,7 @@ def test_occupation_schema_markup_of_the_certified_medical_assistant(answer):
     assert set(result.graph) == set(expected)
 
 
-def test_occupation_schema_salary_of_the_medical_coder_comes_from_its_statistics_proxy(answer):
+def test_occupation_schema_salary_of_the_medical_coder_comes_from_the_occupation_it_is_reported_under(answer):
     graph = answer("occupation-schema", profession="id:medical-coder").graph
     schema = "http://schema.org/"
     coder = URIRef("https://w3id.org/careers-kg/id/medical-coder")
@@ -867,94 +943,152 @@ def test_statistics(answer):
         "value",
         "unit",
         "unitLabel",
-        "date",
+        "refPeriod",
         "periodStart",
         "periodEnd",
         "setting",
         "settingLabel",
         "source",
         "sourceTitle",
+        "published",
     )
-    cma = "id:certified-medical-assistant"
     share = "id:var-employment-share-by-setting"
-    assert rows(result, "statistic", "subject", "variable", "value", "date", "source") == [
-        ("id:stat-cma-employment-2016-05", cma, "id:var-employment", "623560", "2016-05", OES),
-        ("id:stat-cma-mean-annual-wage-2016-05", cma, "id:var-mean-annual-wage", "32850", "2016-05", OES),
-        ("id:stat-cma-mean-hourly-wage-2016-05", cma, "id:var-mean-hourly-wage", "15.79", "2016-05", OES),
-        ("id:stat-cma-median-annual-wage-2016-05", cma, "id:var-median-annual-wage", "31540", "2016-05", OES),
-        ("id:stat-cma-median-hourly-wage-2016-05", cma, "id:var-median-hourly-wage", "15.17", "2016-05", OES),
-        ("id:stat-cma-projected-growth-2014-2024", cma, "id:var-projected-growth", "23", "2015-12", EP),
-        (
-            "id:stat-cma-projected-new-positions-2024",
-            cma,
-            "id:var-projected-new-positions",
-            "138900",
-            "2024",
-            SEED,
-        ),
+    ma, mr = "id:stat-medical-assistants", "id:stat-mrhit"
+    # the reference period where a source gives one; the publication date of the source beside it
+    assert rows(result, "statistic", "subject", "variable", "value", "refPeriod", "source", "published") == [
         (
             "id:stat-healthcare-fastest-growing-2019-12",
             "id:healthcare-occupations",
             "id:var-fastest-growing-count",
             "12",
-            "2019-12",
+            None,
             "id:source-bls-dec-2019",
+            "2019-12",
         ),
-        ("id:stat-mrhit-employment-2016-05", MRHIT, "id:var-employment", "200140", "2016-05", OES),
-        ("id:stat-mrhit-mean-annual-wage-2016-05", MRHIT, "id:var-mean-annual-wage", "41460", "2016-05", OES),
-        ("id:stat-mrhit-mean-hourly-wage-2016-05", MRHIT, "id:var-mean-hourly-wage", "19.93", "2016-05", OES),
+        (f"{ma}-employment-2016-05", MA, "id:var-employment", "623560", "2016-05", OES, "2017-03-31"),
         (
-            "id:stat-mrhit-median-annual-wage-2016-05",
+            f"{ma}-mean-annual-wage-2016-05",
+            MA,
+            "id:var-mean-annual-wage",
+            "32850",
+            "2016-05",
+            OES,
+            "2017-03-31",
+        ),
+        (
+            f"{ma}-mean-hourly-wage-2016-05",
+            MA,
+            "id:var-mean-hourly-wage",
+            "15.79",
+            "2016-05",
+            OES,
+            "2017-03-31",
+        ),
+        (
+            f"{ma}-median-annual-wage-2016-05",
+            MA,
+            "id:var-median-annual-wage",
+            "31540",
+            "2016-05",
+            OES,
+            "2017-03-31",
+        ),
+        (
+            f"{ma}-median-hourly-wage-2016-05",
+            MA,
+            "id:var-median-hourly-wage",
+            "15.17",
+            "2016-05",
+            OES,
+            "2017-03-31",
+        ),
+        (f"{ma}-projected-growth-2014-2024", MA, "id:var-projected-growth", "23", None, EP, "2015-12"),
+        (
+            f"{ma}-projected-new-positions-2024",
+            MA,
+            "id:var-projected-new-positions",
+            "138900",
+            None,
+            SEED,
+            None,
+        ),
+        (f"{mr}-employment-2016-05", MRHIT, "id:var-employment", "200140", "2016-05", OES, "2017-03-31"),
+        (
+            f"{mr}-mean-annual-wage-2016-05",
+            MRHIT,
+            "id:var-mean-annual-wage",
+            "41460",
+            "2016-05",
+            OES,
+            "2017-03-31",
+        ),
+        (
+            f"{mr}-mean-hourly-wage-2016-05",
+            MRHIT,
+            "id:var-mean-hourly-wage",
+            "19.93",
+            "2016-05",
+            OES,
+            "2017-03-31",
+        ),
+        (
+            f"{mr}-median-annual-wage-2016-05",
             MRHIT,
             "id:var-median-annual-wage",
             "38040",
             "2016-05",
             OES,
+            "2017-03-31",
         ),
         (
-            "id:stat-mrhit-median-hourly-wage-2016-05",
+            f"{mr}-median-hourly-wage-2016-05",
             MRHIT,
             "id:var-median-hourly-wage",
             "18.29",
             "2016-05",
             OES,
+            "2017-03-31",
         ),
-        ("id:stat-mrhit-projected-growth-2014-2024", MRHIT, "id:var-projected-growth", "15", "2015-12", EP),
+        (f"{mr}-projected-growth-2014-2024", MRHIT, "id:var-projected-growth", "15", None, EP, "2015-12"),
         (
-            "id:stat-mrhit-projected-new-positions-2024",
+            f"{mr}-projected-new-positions-2024",
             MRHIT,
             "id:var-projected-new-positions",
             "29000",
-            "2024",
+            None,
             SEED,
+            None,
         ),
-        ("id:stat-mrhit-share-administrative-and-support-services-2015-12", MRHIT, share, "6", "2015-12", EP),
-        ("id:stat-mrhit-share-hospitals-2015-12", MRHIT, share, "38", "2015-12", EP),
-        ("id:stat-mrhit-share-nursing-care-facilities-2015-12", MRHIT, share, "7", "2015-12", EP),
-        ("id:stat-mrhit-share-offices-of-physicians-2015-12", MRHIT, share, "21", "2015-12", EP),
+        (f"{mr}-share-administrative-and-support-services-2015-12", MRHIT, share, "6", None, EP, "2015-12"),
+        (f"{mr}-share-hospitals-2015-12", MRHIT, share, "38", None, EP, "2015-12"),
+        (f"{mr}-share-nursing-care-facilities-2015-12", MRHIT, share, "7", None, EP, "2015-12"),
+        (f"{mr}-share-offices-of-physicians-2015-12", MRHIT, share, "21", None, EP, "2015-12"),
         (
-            "id:stat-mrhit-share-professional-scientific-technical-services-2015-12",
+            f"{mr}-share-professional-scientific-technical-services-2015-12",
             MRHIT,
             share,
             "5",
-            "2015-12",
+            None,
             EP,
+            "2015-12",
         ),
     ]
-    assert rows(result, "unit", "periodStart", "periodEnd", "setting")[5:8] == [
+    assert rows(result, "unit", "periodStart", "periodEnd", "setting")[:1] + rows(
+        result, "unit", "periodStart", "periodEnd", "setting"
+    )[6:8] == [
+        ("id:unit-occupations", None, None, None),
         ("id:unit-percent", "2014", "2024", None),
         ("id:unit-jobs", "2014", "2024", None),
-        ("id:unit-occupations", None, None, None),
     ]
     assert rows(result, "setting")[16] == ("id:setting-hospitals",)
 
 
 def test_statistics_of_one_variable(answer):
     result = answer("statistics", variable="var-median-annual-wage")
-    assert rows(result, "statistic", "subjectLabel", "value", "unitLabel", "date", "sourceTitle") == [
+    assert rows(result, "statistic", "subjectLabel", "value", "unitLabel", "refPeriod", "sourceTitle") == [
         (
-            "id:stat-cma-median-annual-wage-2016-05",
-            CMA,
+            "id:stat-medical-assistants-median-annual-wage-2016-05",
+            "Medical Assistants",
             "31540",
             "US dollars per year",
             "2016-05",
@@ -962,7 +1096,7 @@ def test_statistics_of_one_variable(answer):
         ),
         (
             "id:stat-mrhit-median-annual-wage-2016-05",
-            "Medical Records and Health Information Technician",
+            "Medical Records and Health Information Technicians",
             "38040",
             "US dollars per year",
             "2016-05",
@@ -979,23 +1113,35 @@ def test_licensing(answer):
         "professionLabel",
         "requirement",
         "requirementLabel",
-        "required",
+        "status",
+        "statusLabel",
         "authority",
         "authorityLabel",
         "prerequisite",
         "prerequisiteLabel",
         "description",
     )
-    assert rows(result, "profession", "requirement", "required", "authority", "prerequisite") == [
-        ("id:cancer-registrar", "id:cancer-registrar-licensing", None, None, None),
+    assert rows(result, "profession", "requirement", "status", "authority", "prerequisite") == [
+        (
+            "id:cancer-registrar",
+            "id:cancer-registrar-licensing",
+            "id:licensing-required-in-some-states",
+            None,
+            None,
+        ),
         (
             "id:certified-medical-assistant",
             "id:cma-licensing",
-            None,
+            "id:licensing-required",
             "id:state-licensing-agency",
             "id:cma-certification",
         ),
-        ("id:medical-coder", "id:medical-coder-licensing", "false", None, None),
+        ("id:medical-coder", "id:medical-coder-licensing", "id:licensing-not-required", None, None),
+    ]
+    assert rows(result, "statusLabel") == [
+        ("License required in some states",),
+        ("License required",),
+        ("No license required",),
     ]
     assert rows(answer("licensing", profession="medical-coder"), "description") == [
         (
@@ -1018,6 +1164,7 @@ def test_search_label_finds_preferred_and_alternative_labels_ignoring_case(answe
         ("id:certified-medical-assistant", "CMA", "ckg:Profession"),
         ("id:cma-certification", "CMA certification", "ckg:Certification"),
         ("id:cma-certification", CMA_CERT, "ckg:Certification"),
+        ("id:cma-eligibility", "Eligibility for CMA certification", "ckg:EligibilityRequirement"),
         ("id:cma-master-program", "Master's degree (optional for CMAs)", "ckg:EducationProgram"),
         ("id:source-seed-article", f"Seed article: {SEED_TITLE}", "ckg:Publication"),
         (
@@ -1047,22 +1194,20 @@ def test_related_professions(answer):
         "professionLabel",
         "related",
         "relatedLabel",
-        "statisticsReportedUnderRelated",
+        "sometimesTrainedTogether",
     )
     cma, coder = "id:certified-medical-assistant", "id:medical-coder"
-    assert rows(result, "profession", "related", "statisticsReportedUnderRelated") == [
+    assert rows(result, "profession", "related", "sometimesTrainedTogether") == [
         ("id:cancer-registrar", coder, "false"),
         (cma, "id:licensed-clinician", "false"),
         (cma, coder, "false"),
         ("id:licensed-clinician", cma, "false"),
         ("id:licensed-clinician", coder, "false"),
-        ("id:medical-biller", coder, "false"),
+        ("id:medical-biller", coder, "true"),
         (coder, "id:cancer-registrar", "false"),
         (coder, cma, "false"),
         (coder, "id:licensed-clinician", "false"),
-        (coder, "id:medical-biller", "false"),
-        (coder, MRHIT, "true"),
-        (MRHIT, coder, "false"),
+        (coder, "id:medical-biller", "true"),
     ]
     only = answer("related-professions", profession="medical-biller")
     assert rows(only, "professionLabel", "relatedLabel") == [("Medical Biller", CODER)]
@@ -1084,6 +1229,7 @@ def test_organizations_and_their_roles(answer):
         ("id:ama", "maintains", "id:cpt"),
         ("id:bls", "publishes", EP),
         ("id:bls", "publishes", OES),
+        ("id:bls", "publishes", "id:source-bls-ooh-health-information-technologists"),
         ("id:bls", "publishes", "id:source-bls-dec-2019"),
         ("id:bls", "publishes", "id:source-bls-coder-qualities"),
         ("id:bls", "publishes", "id:source-bls-soc-2010"),
@@ -1091,12 +1237,10 @@ def test_organizations_and_their_roles(answer):
         ("id:cdc", None, None),
         ("id:cms", "maintains", "id:hcpcs-level-ii"),
         ("id:cms", "publishes", "id:source-cms-hcpcs-general-information"),
-        ("id:cahiim", "accredits", "id:coder-associate-program"),
-        ("id:cahiim", "accredits", "id:coder-certificate-program"),
+        ("id:cahiim", None, None),  # no source says which programs it accredits
         ("id:caahep", "accredits", "id:cma-associate-program"),
         ("id:caahep", "accredits", "id:cma-bachelor-program"),
-        ("id:chea", "recognizes", "id:abhes"),
-        ("id:chea", "recognizes", "id:caahep"),
+        ("id:chea", None, None),  # no source says whom it recognizes
         ("id:ilo", "publishes", "id:source-ilo-isco-08"),
         ("id:ncra", "issues", "id:ctr-certification"),
         ("id:ncra", "publishes", "id:source-ncra-council-on-certification"),
@@ -1146,10 +1290,12 @@ def test_occupation_codes_and_their_crosswalk(answer):
         ("id:soc-29-2071", "id:soc-2010", "id:soc-29-2072", MRHIT),
         ("id:soc-29-2071", "id:soc-2010", "id:soc-29-9021", MRHIT),
         ("id:soc-31-9092", "id:soc-2010", None, "id:certified-medical-assistant"),
+        ("id:soc-31-9092", "id:soc-2010", None, MA),
         ("id:soc-43-3021", "id:soc-2010", None, "id:medical-biller"),
         ("id:soc-29-2072", "id:soc-2018", None, "id:medical-coder"),
         ("id:soc-29-9021", "id:soc-2018", None, "id:cancer-registrar"),
         ("id:soc-31-9092", "id:soc-2018", None, "id:certified-medical-assistant"),
+        ("id:soc-31-9092", "id:soc-2018", None, MA),
         ("id:soc-43-3021", "id:soc-2018", None, "id:medical-biller"),
     ]
     assert rows(result, "codeValue", "codeName", "replacedByValue", "replacedByName")[6:8] == [
@@ -1179,41 +1325,134 @@ def test_figures_of_the_medical_coder_are_those_it_is_reported_under(answer):
         "value",
         "unit",
         "unitLabel",
-        "date",
+        "refPeriod",
         "periodStart",
         "periodEnd",
         "source",
         "sourceTitle",
+        "published",
         "reportedUnder",
     )
     assert {row[0] for row in rows(result, "reportedUnder")} == {MRHIT}
     share = "Share of employment by work setting"
     assert rows(
-        result, "variableLabel", "settingLabel", "value", "unitLabel", "date", "periodStart", "source"
+        result,
+        "variableLabel",
+        "settingLabel",
+        "value",
+        "unitLabel",
+        "refPeriod",
+        "periodStart",
+        "source",
+        "published",
     ) == [
-        ("Employment", None, "200140", "persons", "2016-05", None, OES),
-        ("Mean annual wage", None, "41460", "US dollars per year", "2016-05", None, OES),
-        ("Mean hourly wage", None, "19.93", "US dollars per hour", "2016-05", None, OES),
-        ("Median annual wage", None, "38040", "US dollars per year", "2016-05", None, OES),
-        ("Median hourly wage", None, "18.29", "US dollars per hour", "2016-05", None, OES),
-        ("Projected job growth", None, "15", "percent", "2015-12", "2014", EP),
-        ("Projected new positions", None, "29000", "jobs", "2024", "2014", SEED),
-        (share, "Hospitals", "38", "percent", "2015-12", None, EP),
-        (share, "Offices of physicians", "21", "percent", "2015-12", None, EP),
-        (share, "Nursing care facilities", "7", "percent", "2015-12", None, EP),
-        (share, "Administrative and support services", "6", "percent", "2015-12", None, EP),
-        (share, "Professional, scientific, and technical services", "5", "percent", "2015-12", None, EP),
+        ("Employment", None, "200140", "persons", "2016-05", None, OES, "2017-03-31"),
+        ("Mean annual wage", None, "41460", "US dollars per year", "2016-05", None, OES, "2017-03-31"),
+        ("Mean hourly wage", None, "19.93", "US dollars per hour", "2016-05", None, OES, "2017-03-31"),
+        ("Median annual wage", None, "38040", "US dollars per year", "2016-05", None, OES, "2017-03-31"),
+        ("Median hourly wage", None, "18.29", "US dollars per hour", "2016-05", None, OES, "2017-03-31"),
+        ("Projected job growth", None, "15", "percent", None, "2014", EP, "2015-12"),
+        ("Projected new positions", None, "29000", "jobs", None, "2014", SEED, None),
+        (share, "Hospitals", "38", "percent", None, None, EP, "2015-12"),
+        (share, "Offices of physicians", "21", "percent", None, None, EP, "2015-12"),
+        (share, "Nursing care facilities", "7", "percent", None, None, EP, "2015-12"),
+        (share, "Administrative and support services", "6", "percent", None, None, EP, "2015-12"),
+        (
+            share,
+            "Professional, scientific, and technical services",
+            "5",
+            "percent",
+            None,
+            None,
+            EP,
+            "2015-12",
+        ),
     ]
     cma = answer("profession-statistics", profession="certified-medical-assistant")
     assert rows(cma, "variable", "value", "reportedUnder") == [
-        ("id:var-employment", "623560", "id:certified-medical-assistant"),
-        ("id:var-mean-annual-wage", "32850", "id:certified-medical-assistant"),
-        ("id:var-mean-hourly-wage", "15.79", "id:certified-medical-assistant"),
-        ("id:var-median-annual-wage", "31540", "id:certified-medical-assistant"),
-        ("id:var-median-hourly-wage", "15.17", "id:certified-medical-assistant"),
-        ("id:var-projected-growth", "23", "id:certified-medical-assistant"),
-        ("id:var-projected-new-positions", "138900", "id:certified-medical-assistant"),
+        ("id:var-employment", "623560", MA),  # all medical assistants, not CMAs
+        ("id:var-mean-annual-wage", "32850", MA),
+        ("id:var-mean-hourly-wage", "15.79", MA),
+        ("id:var-median-annual-wage", "31540", MA),
+        ("id:var-median-hourly-wage", "15.17", MA),
+        ("id:var-projected-growth", "23", MA),
+        ("id:var-projected-new-positions", "138900", MA),
     ]
+
+
+@covers("programs-shorter-than")
+def test_programs_shorter_than_a_year(answer):
+    result = answer("programs-shorter-than")  # default: 12 months
+    assert result.vars == (
+        "program",
+        "programLabel",
+        "profession",
+        "professionLabel",
+        "minMonths",
+        "maxMonths",
+    )
+    # "between four and 15 months": it can be shorter than a year, not always (the longest is 15)
+    assert rows(result, "program", "profession", "minMonths", "maxMonths") == [
+        ("id:coder-certificate-program", "id:medical-coder", "4", "15")
+    ]
+    assert rows(answer("programs-shorter-than", months="30"), "program", "minMonths", "maxMonths") == [
+        ("id:coder-certificate-program", "4", "15"),
+        ("id:coder-associate-program", "24", "24"),  # "Associate degree for medical coders …"
+        ("id:cma-associate-program", "24", "24"),  # "Associate degree program in medical assisting"
+    ]
+    assert answer("programs-shorter-than", months="4").rows == ()
+
+
+@covers("careers-needing-a-licence")
+def test_which_careers_need_a_licence(answer):
+    result = answer("careers-needing-a-licence")
+    assert rows(result, "profession", "licensingStatus", "authority", "prerequisite") == [
+        (
+            "id:certified-medical-assistant",
+            "id:licensing-required",
+            "id:state-licensing-agency",
+            "id:cma-certification",
+        ),
+        ("id:cancer-registrar", "id:licensing-required-in-some-states", None, None),
+    ]
+    assert rows(result, "licensingStatusLabel") == [
+        ("License required",),
+        ("License required in some states",),
+    ]
+    assert "id:medical-coder" not in {row[0] for row in rows(result, "profession")}  # no licence needed
+
+
+@covers("statement-sources")
+def test_who_says_what_about_the_medical_coder(answer):
+    result = answer("statement-sources", entity="medical-coder")
+    assert result.vars == ("predicate", "object", "objectLabel", "source", "sourceTitle", "claim")
+    claimed = [r for r in rows(result, "predicate", "object", "source", "claim") if r[3] is not None]
+    bls = "id:source-bls-coder-qualities"
+    claim = "id:medical-coder#claim-"
+    assert claimed == [
+        ("ckg:hasDuty", "id:medical-coding", "id:source-aapc-2017", f"{claim}hasDuty-medical-coding"),
+        ("ckg:hasSkill", "id:skill-analytical", bls, f"{claim}hasSkill-skill-analytical"),
+        ("ckg:hasSkill", "id:skill-attention-to-detail", bls, f"{claim}hasSkill-skill-attention-to-detail"),
+        ("ckg:hasSkill", "id:skill-integrity", bls, f"{claim}hasSkill-skill-integrity"),
+        ("ckg:hasSkill", "id:skill-interpersonal", bls, f"{claim}hasSkill-skill-interpersonal"),
+        ("ckg:hasSkill", "id:skill-technical", bls, f"{claim}hasSkill-skill-technical"),
+        (
+            "ckg:occupationCode",
+            "id:isco-08-3252",
+            "id:source-ilo-isco-08",
+            f"{claim}occupationCode-isco-08-3252",
+        ),
+        (
+            "ckg:occupationCode",
+            "id:soc-29-2072",
+            "id:source-onet-29-2072",
+            f"{claim}occupationCode-soc-29-2072",
+        ),
+    ]
+    others = {r for r in rows(result, "predicate", "object", "source", "claim") if r[3] is None}
+    assert ("ckg:reportedUnder", MRHIT, SEED, None) in others
+    assert {r[2] for r in others} == {SEED}  # everything else is the seed's own statement
+    assert len(result.rows) == 44
 
 
 # --- parameters: IRI forms, typing, and values that try to become query text --------------------------------
@@ -1349,8 +1588,7 @@ def test_parameters_are_typed_rdf_terms(catalogue):
 
 CMA_CERT_DESCRIPTION = (
     "The certification, obtained through the AAMA, that an individual must hold to work as a CMA. To be "
-    "eligible, an aspiring CMA must have a degree from a program accredited by CAAHEP or ABHES (per the "
-    "AAMA, by a body recognized by CHEA)."
+    "eligible to pursue it, an aspiring CMA must have a degree from a program accredited by CAAHEP or ABHES."
 )
 
 
@@ -1375,7 +1613,7 @@ def test_ctdl_describes_the_cma_certification_as_the_data_states_it(answer):
             ceterms:renewalFrequency "P60M"^^<https://schema.org/Duration> ;
             ceterms:occupationType {alignment}soc-31-9092-in-soc-2010>, {alignment}soc-31-9092-in-soc-2018>,
                 {alignment}isco-08-3256-in-isco-08> ;
-            dct:source id:source-seed-article , id:source-aama .
+            dct:source id:source-seed-article .
         {alignment}soc-31-9092-in-soc-2010> a ceterms:CredentialAlignmentObject ;
             ceterms:framework id:soc-2010 ;
             ceterms:frameworkName "Standard Occupational Classification 2010"@en ;

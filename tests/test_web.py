@@ -52,6 +52,14 @@ def test_home(client):
     ):
         assert link in html
     assert 'class="skip-link" href="#main"' in html and '<main id="main"' in html
+    # ten-year-old figures do not pass for current ones; sources show when they were published, or that
+    # they are undated
+    assert "sources were published between 2015-12 and 2019-12" in html
+    oes = "BLS Occupational Employment Statistics, May 2016</a> — Bureau of Labor Statistics"
+    assert f"{oes}, published 2017-03-31" in html
+    seed = "(not named in the document), undated (published no earlier than 2019-12)"
+    assert f"Medical Coder</a> — Publisher of the seed article {seed}" in html
+    assert "2026-11-27" not in html
 
 
 def test_entity_page_shows_the_median_pay_with_its_source(client):
@@ -65,8 +73,26 @@ def test_entity_page_shows_the_median_pay_with_its_source(client):
     assert "623,560" in html
     assert "BLS Occupational Employment Statistics, May 2016" in html
     assert 'href="https://www.bls.gov/oes/2016/may/oes_nat.htm"' in html
-    assert "10 years old" in html
+    assert "9 years old" in html  # published 2017-03-31
+    assert '<th scope="col">Reference period</th><th scope="col">Published</th>' in html
+    assert '<td class="date">2016-05</td>\n<td class="date">2017-03-31</td>' in html
     assert '<th scope="col">Source</th>' in html
+    # whose figures these are, said once above the table
+    assert html.count("the occupation official statistics count") == 1
+    assert (
+        'Figures for Certified Medical Assistant are those of <a href="/id/medical-assistant">Medical '
+        "Assistants</a> (SOC 31-9092), the occupation official statistics count. All medical assistants, "
+        "certified or not." in html
+    )
+    # the projection published in 2015 for 2014–2024 is not "2 years old"
+    assert '<td class="date">2014–2024</td>\n<td class="date">2015-12</td>' in html
+    assert (
+        "<td>2 years old" not in html
+        and "<td>12 years old (counted from the start of its reference period)" in html
+    )
+    # each claim's own source beside the value
+    aama = '<cite><a href="/id/source-aama">AAMA, as cited in the seed</a>, undated</cite>'
+    assert f'Drawing blood</a> <span class="muted claim-source">(source: {aama})</span>' in html
     assert 'class="badge inferred"' in html
     assert "conforms to the SHACL shapes" in html
     assert 'href="/id/medical-coder"' in html  # a labelled link, not a raw IRI
@@ -83,6 +109,10 @@ def test_profession_page_embeds_schema_org_occupation(client):
     assert salaries["P1Y"]["median"] == 31540
     assert salaries["P1Y"]["currency"] == "USD"
     assert salaries["PT1H"]["median"] == 15.17
+    assert salaries["P1Y"]["description"] == (
+        "BLS Occupational Employment Statistics, May 2016; reference period 2016-05; published 2017-03-31; "
+        "figures for Medical Assistants (SOC 31-9092): All medical assistants, certified or not."
+    )
     assert "31-9092" in [c["codeValue"] for c in doc["occupationalCategory"]]
     assert "Associate degree" in [e.get("credentialCategory") for e in doc["educationRequirements"]]
     assert doc["qualifications"][0]["name"] == "Certified Medical Assistant (CMA) certification"
@@ -93,7 +123,12 @@ def test_coder_markup_uses_the_proxy_figures(client):
     doc = _jsonld(client.get("/id/medical-coder", headers=HTML).get_data(as_text=True))
     annual = next(s for s in doc["estimatedSalary"] if s["duration"] == "P1Y")
     assert annual["median"] == 38040
-    assert "Medical Records and Health Information Technician" in annual["description"]
+    assert annual["description"] == (
+        "BLS Occupational Employment Statistics, May 2016; reference period 2016-05; "
+        "published 2017-03-31; figures for Medical Records and Health Information Technicians (SOC 2010 "
+        "29-2071): An occupational category closely related to coding: all medical records and health "
+        "information technicians, not medical coders alone."
+    )
 
 
 def test_non_profession_page_has_no_markup(client):
@@ -173,8 +208,14 @@ def test_compare_default_shows_both_median_pays(client):
     assert "<h1>Certified Medical Assistant vs. Medical Coder</h1>" in html
     assert "$31,540 per year" in html and "$38,040 per year" in html
     assert "$15.17 per hour" in html and "$18.29 per hour" in html
-    assert "10 years old" in html
-    assert "Medical Records and Health Information Technician" in html  # the proxy is named
+    assert "Reference period 2016-05 · published 2017-03-31 · " in html
+    assert "Reference period 2014–2024 · published 2015-12 · " in html  # growth: not "As of 2024"
+    assert "As of" not in html and "as of" not in html
+    # whose figures they are: once for each side, not on every row
+    assert html.count("the occupation official statistics count") == 2
+    assert "All medical assistants, certified or not." in html
+    assert "Medical Records and Health Information Technicians</a> (SOC 2010 29-2071)" in html
+    assert "Figure for" not in html
     assert "<svg" in html and 'role="img"' in html
     assert '<select id="pick-a" name="a">' in html
     assert '<option value="medical-coder" selected>' in html
@@ -188,12 +229,19 @@ def test_compare_explicit_pair_and_twins(client):
     median = next(r for r in data["rows"] if r["key"] == "median_annual")
     assert median["a"]["values"] == ["$31,540 per year"]
     assert median["b"]["values"] == ["$38,040 per year"]
-    assert median["a"]["age_years"] >= 10
+    assert (median["a"]["ref_period"], median["a"]["published"]) == ("2016-05", "2017-03-31")
+    assert median["a"]["age_years"] >= 9
+    assert data["a"]["reported_under"][0]["label"] == "Medical Assistants"
     r = client.get("/compare.csv?a=certified-medical-assistant&b=medical-coder")
     assert r.content_type == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(r.get_data(as_text=True))))
     assert rows[0][1] == "Certified Medical Assistant"
-    assert ["Median pay, annual", "$31,540 per year"] == rows[3][:2]
+    assert rows[1][:2] == [
+        "Figures reported under",
+        "Medical Assistants (SOC 31-9092): All medical assistants, certified or not.",
+    ]
+    assert ["Median pay, annual", "$31,540 per year"] == rows[4][:2]
+    assert rows[4][3:5] == ["2016-05", "2017-03-31"]
     link = client.get("/compare", headers=HTML).headers["Link"]
     assert '</compare.json?a=certified-medical-assistant&b=medical-coder>; rel="alternate"' in link
 

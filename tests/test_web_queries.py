@@ -33,7 +33,8 @@ def test_catalogue_page_and_json(client):
         "name": "median-pay",
         "title": "Median pay of a profession",
         "description": (
-            "Median hourly and annual pay of one profession (or its statistics proxy), with the source."
+            "Median hourly and annual pay of one profession (or of its reported-under occupation), with the "
+            "source."
         ),
         "tags": ["pay"],
         "kind": "SELECT",

@@ -26,11 +26,12 @@ def test_stop_words_in_the_api(client):
     assert data["q"] == "medical assistant salary"
     first = data["results"][0]
     assert (first["iri"], first["label"], first["kind"]) == (
-        str(ID["certified-medical-assistant"]),
-        "Certified Medical Assistant",
-        "profession",
+        str(ID["medical-assistant"]),
+        "Medical Assistants",
+        "occupation",
     )
-    assert first["url"] == "/id/certified-medical-assistant"
+    assert first["url"] == "/id/medical-assistant"
+    assert data["results"][1]["iri"] == str(ID["certified-medical-assistant"])
 
 
 def test_a_code_in_the_api_and_on_the_page(client):

@@ -4,8 +4,8 @@ The data uses the vocabulary of data/careers.ttl and conforms to ontology/shapes
 51 triples (50 when there is only one): the profession itself (labels, description, an occupation code,
 skills, a specialization, a work setting, duties, a related profession, a credential, an education path, a
 source), its occupation code node (a SOC-like code, unique per profession, in a synthetic code set), two
-statistics (employment; median annual wage with currency), each with value, unit, date and source, a
-certification issued by a shared certifying body, and an education program accredited by a shared
+statistics (employment; median annual wage with currency), each with value, unit, reference period and
+source, a certification issued by a shared certifying body, and an education program accredited by a shared
 accrediting body (recognized by a shared recognition body) that leads to the certification. Skills,
 specializations, work settings, duties, organizations and sources come from shared pools that grow slowly with
 N, so the fan-in is realistic (many professions per skill, many facts per source).
@@ -187,7 +187,7 @@ def _vocabulary(pools: Pools, rng: random.Random) -> Iterator[Entity]:
                 ("skos:prefLabel", _en(f"Synthetic source {k}")),
                 ("dct:title", Lit(f"Synthetic source {k}")),
                 ("dct:publisher", f"id:synth-publisher-{k % pools.publishers}"),
-                ("dct:date", Lit(f"{2015 + k % 10}-0{1 + k % 9}", datatype="xsd:gYearMonth")),
+                ("dct:issued", Lit(f"{2015 + k % 10}-0{1 + k % 9}", datatype="xsd:gYearMonth")),
                 ("schema:url", f"<{URL_BASE}source-{k}>"),
             ],
         )
@@ -286,7 +286,7 @@ def _profession(i: int, n: int, pools: Pools, rng: random.Random, code_offset: i
             ("ckg:variable", "id:var-employment"),
             ("ckg:value", Lit(str(rng.randrange(1_000, 700_000)), datatype="xsd:integer")),
             ("ckg:unit", "id:unit-persons"),
-            ("ckg:date", Lit(date, datatype="xsd:gYearMonth")),
+            ("ckg:refPeriod", Lit(date, datatype="xsd:gYearMonth")),
             ("ckg:source", source),
         ],
     )
@@ -301,7 +301,7 @@ def _profession(i: int, n: int, pools: Pools, rng: random.Random, code_offset: i
             ("ckg:value", Lit(f"{wage // 100}.{wage % 100:02d}", datatype="xsd:decimal")),
             ("ckg:unit", "id:unit-usd-per-year"),
             ("ckg:currency", Lit("USD")),
-            ("ckg:date", Lit(date, datatype="xsd:gYearMonth")),
+            ("ckg:refPeriod", Lit(date, datatype="xsd:gYearMonth")),
             ("ckg:source", source),
         ],
     )

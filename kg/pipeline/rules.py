@@ -57,6 +57,9 @@ _ALLOWED_PREDICATES = frozenset(
         RDF.first,
         RDF.rest,
         RDF.value,
+        RDF.subject,  # reification (ckg:Claim): owlrl derives nothing from these
+        RDF.predicate,
+        RDF.object,
         RDFS.label,
         RDFS.comment,
         RDFS.seeAlso,

@@ -1,8 +1,10 @@
-"""Two professions side by side as a value: rows of cells, each with values, citations and the figure's age.
+"""Two professions side by side as a value: rows of cells, each with values, citations, the figure's
+reference period, publication date and age.
 
-Statistics follow ``ckg:statisticsProxy``: when a profession has no figure of its own (the medical coder's
-numbers are about the BLS category "medical records and health information technicians"), the cell shows the
-proxy's figure and says so (``via``).
+Statistics follow ``ckg:reportedUnder``: a profession's figures are those of the statistical occupation BLS
+counts (the CMA's are about all medical assistants, certified or not; the medical coder's about medical
+records and health information technicians). Each side names that occupation once (``Side.reported_under``);
+each cell also says whose figure it is (``via``).
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from rdflib.term import Node
 
 from kg.rdf.labels import label
 from kg.rdf.namespaces import CKG, ID
-from kg.views.compare_facts import FACT_ROWS, Cell, unique
-from kg.views.describe import age_years, citation, format_number
+from kg.views.compare_facts import FACT_ROWS, Cell
+from kg.views.describe import format_number
+from kg.views.provenance import ReportedUnder, citations, figure_dates, reported_under
 
 # (row key, row label, statistical variable) for the numeric rows, in the seed's order.
 STAT_ROWS: tuple[tuple[str, str, URIRef], ...] = (
@@ -44,6 +47,7 @@ class Side:
     iri: str
     slug: str
     label: str
+    reported_under: tuple[ReportedUnder, ...] = ()  # whose figures the statistic rows show
 
 
 @dataclass(frozen=True)
@@ -60,23 +64,29 @@ class Comparison:
         return asdict(self)
 
     def csv_rows(self) -> list[list[str]]:
-        """Flat rows for CSV: one line per row, values and citations joined with "; "."""
+        """Flat rows for CSV: first whose figures each side shows, then one line per row, values and
+        citations joined with "; "."""
         head = ["row"]
         for side in (self.a, self.b):
             head += [
                 f"{side.label}",
                 f"{side.label} sources",
-                f"{side.label} date",
+                f"{side.label} reference period",
+                f"{side.label} published",
                 f"{side.label} age (years)",
             ]
-        out = [head]
+        under = ["Figures reported under"]
+        for side in (self.a, self.b):
+            under += ["; ".join(r.text() for r in side.reported_under), "", "", "", ""]
+        out = [head, under]
         for row in self.rows:
             line = [row.label]
             for cell in (row.a, row.b):
                 line += [
-                    "; ".join(cell.values) + (f" (figures for {cell.via})" if cell.via else ""),
+                    "; ".join(cell.values),
                     "; ".join(f"{c.label} <{c.url or c.iri}>" for c in cell.citations),
-                    cell.date or "",
+                    cell.ref_period or "",
+                    cell.published or "",
                     "" if cell.age_years is None else str(cell.age_years),
                 ]
             out.append(line)
@@ -102,28 +112,28 @@ def compare(kg: Any, a_iri: URIRef | str, b_iri: URIRef | str, today: date | Non
         for key, text, var in STAT_ROWS
     ]
     for key, text, build in FACT_ROWS:
-        rows.append(Row(key, text, build(kg, a), build(kg, b)))
+        rows.append(Row(key, text, build(kg, a, today), build(kg, b, today)))
     return Comparison(_side(kg, a), _side(kg, b), tuple(rows), today.isoformat())
 
 
 def _side(kg: Any, iri: URIRef) -> Side:
     text = str(iri)
     slug = text[len(str(ID)) :] if text.startswith(str(ID)) else text
-    return Side(text, slug, label(kg.union, iri))
+    return Side(text, slug, label(kg.union, iri), reported_under(kg.union, iri))
 
 
 def _stat_cell(kg: Any, profession: URIRef, variable: URIRef, today: date) -> Cell:
     union: Graph = kg.union
-    proxies = sorted(o for o in union.objects(profession, CKG.statisticsProxy) if isinstance(o, URIRef))
-    for subject in (profession, *proxies):
+    occupations = sorted(o for o in union.objects(profession, CKG.reportedUnder) if isinstance(o, URIRef))
+    for subject in (profession, *occupations):
         stats = [s for s in union.subjects(CKG.about, subject) if (s, CKG.variable, variable) in union]
         stats = [s for s in stats if (s, CKG.setting, None) not in union]
         if stats:
             break
     else:
         return Cell(values=("not recorded",))
-    stats.sort(key=lambda s: str(union.value(s, CKG.date) or ""), reverse=True)
-    values, numbers, citations = [], [], []
+    stats.sort(key=lambda s: str(figure_dates(union, s, today).ref_period or ""), reverse=True)
+    values, numbers, sources = [], [], []
     for stat in stats:
         value = union.value(stat, CKG.value)
         values.append(_stat_text(union, stat, value))
@@ -132,15 +142,17 @@ def _stat_cell(kg: Any, profession: URIRef, variable: URIRef, today: date) -> Ce
                 numbers.append(float(value.toPython()))
             except (TypeError, ValueError):
                 pass
-        citations += [citation(union, s) for s in union.objects(stat, CKG.source)]
-    when = union.value(stats[0], CKG.date)
+        sources += union.objects(stat, CKG.source)
+    dates = figure_dates(union, stats[0], today)
     via = subject if subject != profession else None
     return Cell(
         values=tuple(values),
-        citations=unique(citations),
+        citations=citations(union, sources),
         numbers=tuple(numbers),
-        date=str(when) if when is not None else None,
-        age_years=age_years(when, today),
+        ref_period=dates.ref_period,
+        published=dates.published,
+        age_years=dates.age_years,
+        age_from=dates.age_from,
         via=label(union, via) if via is not None else None,
         via_iri=str(via) if via is not None else None,
     )

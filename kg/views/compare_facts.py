@@ -1,6 +1,7 @@
 """The descriptive rows of a comparison (education, credentials, licensing, lists), one `Cell` per profession.
 
-Each builder reads one profession's structure from ``kg.union`` and cites the sources of the nodes it used.
+Each builder reads one profession's structure from ``kg.union`` and cites who makes the statements it used: a
+statement's ckg:Claim where there is one, else the source of the node that makes it.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from rdflib.term import Node
 
 from kg.rdf.labels import label
 from kg.rdf.namespaces import CKG, ID
-from kg.views.describe import Citation, age_years, citation, format_number
+from kg.views.describe import format_number
+from kg.views.provenance import Citation, citations, figure_dates, node_sources, statement_sources
 
 SHARE_VARIABLE = ID["var-employment-share-by-setting"]
+Builder = Callable[[Any, URIRef, date], "Cell"]  # (kg, profession, the day ages are counted to) → one cell
 LEVEL_ORDER = ("level-high-school", "level-certificate", "level-associate", "level-bachelor", "level-master")
 _DURATION = re.compile(r"^-?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T.*)?$")
 
@@ -29,9 +32,11 @@ class Cell:
     values: tuple[str, ...]
     citations: tuple[Citation, ...] = ()
     numbers: tuple[float, ...] = ()  # the figures behind ``values`` (statistic rows), for charts
-    date: str | None = None
-    age_years: int | None = None
-    via: str | None = None  # label of the ckg:statisticsProxy the figure is about, when followed
+    ref_period: str | None = None  # the period the figure refers to ("2016-05", "2014–2024")
+    published: str | None = None  # when its source published it (dct:issued)
+    age_years: int | None = None  # from publication, else from the start of the reference period
+    age_from: str | None = None  # "publication" | "reference period"
+    via: str | None = None  # label of the statistical occupation the figure is about (ckg:reportedUnder)
     via_iri: str | None = None
 
 
@@ -40,6 +45,11 @@ def format_duration(value: Node | None) -> str:
     count = months(value)
     if count is None:
         return "" if value is None else str(value)
+    return format_months(count)
+
+
+def format_months(count: int) -> str:
+    """A whole number of months for people: 24 → 2 years, 12 → 1 year, 15 → 15 months."""
     if count % 12 == 0:
         years = count // 12
         return f"{years} year" + ("s" if years != 1 else "")
@@ -66,48 +76,61 @@ def _level(kg: Any, program: URIRef) -> str:
     return label(kg.union, level) if level is not None else label(kg.union, program)
 
 
-def _degree_requirements(kg: Any, p: URIRef) -> Cell:
-    programs = _programs(kg, p)
-    required = [x for x in programs if kg.union.value(x, CKG.required) == Literal(True)]
+def _degree_requirements(kg: Any, p: URIRef, _today: date) -> Cell:
+    g, programs = kg.union, _programs(kg, p)
+    required = [x for x in programs if g.value(x, CKG.required) == Literal(True)]
     optional = [x for x in programs if x not in required]
     values = (
         [f"Required: {' or '.join(_level(kg, x) for x in required)}"] if required else ["No degree required"]
     )
     if optional:
         values.append(f"Optional: {', '.join(_level(kg, x) for x in optional)}")
-    return Cell(tuple(values), _sources(kg, programs or [p]))
+    preferred = sorted(g.objects(p, CKG.preferredByEmployers), key=lambda x: label(g, x))
+    if preferred:
+        values.append(f"Many employers prefer: {'; '.join(label(g, x) for x in preferred)}")
+    cites = [*_sources(kg, programs or [p]), *_statements(kg, p, CKG.preferredByEmployers, preferred)]
+    return Cell(tuple(values), _unique(cites))
 
 
-def _program_durations(kg: Any, p: URIRef) -> Cell:
-    values = []
-    programs = _programs(kg, p)
+def _program_durations(kg: Any, p: URIRef, _today: date) -> Cell:
+    g, values, programs = kg.union, [], _programs(kg, p)
     for program in programs:
-        g = kg.union
-        low, high, typical = (
-            g.value(program, prop) for prop in (CKG.minDuration, CKG.maxDuration, CKG.typicalDuration)
-        )
-        if low is not None and high is not None:
-            lm, hm = months(low), months(high)
-            span = f"{lm}–{hm} months" if lm is not None and hm is not None else f"{low}–{high}"
-        elif typical is not None or high is not None:
-            span = format_duration(typical if typical is not None else high)
-            span = ("up to " if typical is None else "about ") + span
-        else:
-            span = "duration not recorded"
-        values.append(f"{label(g, program)}: {span}")
+        text = f"{label(g, program)}: {_span(g, program)}"
+        parts = sorted(label(g, c).lower() for c in g.objects(program, CKG.generallyIncludes))
+        values.append(text + (f"; generally includes a {' and '.join(parts)}" if parts else ""))
     return Cell(tuple(values) or ("none recorded",), _sources(kg, programs or [p]))
 
 
-def _accreditation(kg: Any, p: URIRef) -> Cell:
-    g, values, nodes = kg.union, [], []
+def _span(g: Graph, program: Node) -> str:
+    """How long a program takes, from its whole-month bounds (ckg:minMonths, ckg:maxMonths)."""
+    low, high = (g.value(program, prop) for prop in (CKG.minMonths, CKG.maxMonths))
+    if low is not None and high is not None and low != high:
+        return f"{low}–{high} months"
+    if high is not None:
+        return ("about " if low is not None else "up to ") + format_months(int(high))
+    return "duration not recorded"
+
+
+def _accreditation(kg: Any, p: URIRef, _today: date) -> Cell:
+    """Who accredits the programs, who the sources name as the field's main accreditors, and what the
+    certification's eligibility asks of a program's accreditor."""
+    g, values, cites = kg.union, [], []
     for program in _programs(kg, p):
-        for body in sorted(set(g.objects(program, CKG.accreditedBy)), key=lambda b: label(g, b)):
-            recognizers = sorted({_short(g, r) for r in g.objects(body, CKG.recognizedBy)})
-            text = _named(g, body) + (f", recognized by {' and '.join(recognizers)}" if recognizers else "")
-            if text not in values:
-                values.append(text)
-                nodes.append(body)
-    return Cell(tuple(values) or ("none recorded",), _sources(kg, nodes or [p]))
+        bodies = sorted(set(g.objects(program, CKG.accreditedBy)), key=lambda b: label(g, b))
+        cites += _statements(kg, program, CKG.accreditedBy, bodies)
+        values += [_named(g, b) for b in bodies if _named(g, b) not in values]
+    main = sorted(set(g.objects(p, CKG.predominantAccreditor)), key=lambda b: label(g, b))
+    if main:
+        names = " and ".join(_short(g, b) for b in main)
+        values.append(f"Main accreditor{'s' if len(main) > 1 else ''} of programs in the field: {names}")
+        cites += _statements(kg, p, CKG.predominantAccreditor, main)
+    for cred, _required in _credentials(kg, p):
+        for rule in sorted(set(g.objects(cred, CKG.eligibility))):
+            for body in sorted(set(g.objects(rule, CKG.accreditorRecognizedBy))):
+                recognized = f"a program accredited by a body recognized by {_short(g, body)}"
+                values.append(f"{label(g, rule)}: {recognized}")
+                cites += _sources(kg, [rule])
+    return Cell(tuple(values) or ("none recorded",), _unique(cites) or _sources(kg, [p]))
 
 
 def _credentials(kg: Any, p: URIRef) -> list[tuple[URIRef, bool]]:
@@ -119,7 +142,7 @@ def _credentials(kg: Any, p: URIRef) -> list[tuple[URIRef, bool]]:
     ]
 
 
-def _certification(kg: Any, p: URIRef) -> Cell:
+def _certification(kg: Any, p: URIRef, _today: date) -> Cell:
     g, values, nodes = kg.union, [], []
     for cred, required in _credentials(kg, p):
         if (cred, RDF.type, CKG.Certification) not in g:
@@ -131,14 +154,14 @@ def _certification(kg: Any, p: URIRef) -> Cell:
     return Cell(tuple(values) or ("No certification required",), _sources(kg, nodes or [p]))
 
 
-def _licensing(kg: Any, p: URIRef) -> Cell:
+def _licensing(kg: Any, p: URIRef, _today: date) -> Cell:
     g, values = kg.union, []
     requirements = sorted(set(g.objects(p, CKG.licensing)), key=lambda r: label(g, r))
     for req in requirements:
-        needed = g.value(req, CKG.required)
+        status = g.value(req, CKG.licensingStatus)
         text = _describe_node(g, req)
-        if needed == Literal(False):
-            text = f"Not required: {text}" if text else "Not required"
+        if status is not None:
+            text = f"{label(g, status)}. {text}"
         authority = [label(g, a) for a in g.objects(req, CKG.licensingAuthority)]
         prereq = [_short(g, c) for c in g.objects(req, CKG.prerequisite)]
         if authority:
@@ -149,68 +172,80 @@ def _licensing(kg: Any, p: URIRef) -> Cell:
     return Cell(tuple(values) or ("No license required",), _sources(kg, requirements or [p]))
 
 
-def _recertification(kg: Any, p: URIRef) -> Cell:
+def _recertification(kg: Any, p: URIRef, _today: date) -> Cell:
     g, values, nodes = kg.union, [], []
     for cred, _required in _credentials(kg, p):
         for renewal in sorted(set(g.objects(cred, CKG.renewal))):
-            months, points = (
-                g.value(renewal, CKG.renewalMonths),
-                g.value(renewal, CKG.continuingEducationPoints),
+            low, high, points = (
+                g.value(renewal, prop)
+                for prop in (CKG.minMonths, CKG.maxMonths, CKG.continuingEducationPoints)
             )
             parts = []
-            if months is not None:
-                parts.append(f"every {months} months")
+            if high is not None:
+                parts.append(f"every {high} months" if low == high else f"at most every {high} months")
             if points is not None:
                 parts.append(f"{points} continuing-education points")
             text = ", ".join(parts) if parts else _describe_node(g, renewal)
+            setters = sorted(_short(g, o) for o in g.objects(renewal, CKG.setBy))
+            if setters:
+                text += f" (set by the certifying body: {', '.join(setters)})"
             values.append(f"{_short(g, cred)}: {text}")
             nodes.append(renewal)
     return Cell(tuple(values) or ("none recorded",), _sources(kg, nodes or [p]))
 
 
-def _list_row(prop: URIRef) -> Callable[[Any, URIRef], Cell]:
-    def build(kg: Any, p: URIRef) -> Cell:
+def _list_row(prop: URIRef) -> Builder:
+    """The values of *prop*, each cited to who makes the statement (its claim, else the profession)."""
+
+    def build(kg: Any, p: URIRef, _today: date | None = None) -> Cell:
         nodes = sorted(set(kg.union.objects(p, prop)), key=lambda n: label(kg.union, n).casefold())
-        return Cell(
-            tuple(label(kg.union, n) for n in nodes) or ("none recorded",), _sources(kg, nodes or [p])
-        )
+        cites = _statements(kg, p, prop, nodes) or _sources(kg, [p])
+        return Cell(tuple(label(kg.union, n) for n in nodes) or ("none recorded",), cites)
 
     return build
 
 
-def _settings(kg: Any, p: URIRef) -> Cell:
-    """The profession's work settings, then the employment shares by setting (its own, else its proxy's)."""
-    g, today = kg.union, date.today()
+def _settings(kg: Any, p: URIRef, today: date) -> Cell:
+    """The profession's work settings, then the employment shares by setting (its own, else those of the
+    occupation it is reported under, said once)."""
+    g = kg.union
     cell = _list_row(CKG.workSetting)(kg, p)
-    proxies = sorted(o for o in g.objects(p, CKG.statisticsProxy) if isinstance(o, URIRef))
-    for subject in (p, *proxies):
+    occupations = sorted(o for o in g.objects(p, CKG.reportedUnder) if isinstance(o, URIRef))
+    for subject in (p, *occupations):
         shares = [s for s in g.subjects(CKG.about, subject) if (s, CKG.variable, SHARE_VARIABLE) in g]
         if shares:
             break
     shares.sort(key=lambda s: (-float(g.value(s, CKG.value) or 0), label(g, g.value(s, CKG.setting) or s)))
-    whose = f" (figure for {label(g, subject)})" if shares and subject != p else ""
-    lines = tuple(
-        f"{label(g, g.value(s, CKG.setting))}: {format_number(g.value(s, CKG.value))} %{whose}"
-        for s in shares
+    whose = (f"Shares of {label(g, subject)} by work setting:",) if shares and subject != p else ()
+    lines = whose + tuple(
+        f"{label(g, g.value(s, CKG.setting))}: {format_number(g.value(s, CKG.value))} %" for s in shares
     )
-    cites = list(cell.citations) + [citation(g, src) for s in shares for src in g.objects(s, CKG.source)]
-    when = g.value(shares[0], CKG.date) if shares else None
+    cites = [*cell.citations, *citations(g, [src for s in shares for src in g.objects(s, CKG.source)])]
+    dates = figure_dates(g, shares[0], today) if shares else None
     return Cell(
         values=cell.values + lines,
-        citations=unique(cites),
+        citations=_unique(cites),
         numbers=tuple(float(g.value(s, CKG.value)) for s in shares),
-        date=str(when) if when is not None else None,
-        age_years=age_years(when, today),
+        ref_period=dates.ref_period if dates else None,
+        published=dates.published if dates else None,
+        age_years=dates.age_years if dates else None,
+        age_from=dates.age_from if dates else None,
     )
 
 
 def _sources(kg: Any, nodes: list) -> tuple[Citation, ...]:
+    """Who makes the statements of *nodes*: their own sources and those of claims on their statements."""
+    return citations(kg.union, [s for n in nodes for s in node_sources(kg.union, n)])
+
+
+def _statements(kg: Any, subject: Node, prop: URIRef, objects: list) -> tuple[Citation, ...]:
+    """Who makes each statement (subject prop o) for o in *objects*."""
     g = kg.union
-    return unique([citation(g, s) for n in nodes for s in g.objects(n, CKG.source)])
+    return citations(g, [s for o in objects for s in statement_sources(g, subject, prop, o)])
 
 
-def unique(citations: list[Citation]) -> tuple[Citation, ...]:
-    return tuple(sorted(set(citations), key=lambda c: (c.label.casefold(), c.iri)))
+def _unique(found: list[Citation] | tuple[Citation, ...]) -> tuple[Citation, ...]:
+    return tuple(sorted(set(found), key=lambda c: (c.label.casefold(), c.iri)))
 
 
 def _short(graph: Graph, node: Node) -> str:
@@ -229,7 +264,7 @@ def _describe_node(graph: Graph, node: Node) -> str:
     return str(text) if text is not None else label(graph, node)
 
 
-FACT_ROWS: tuple[tuple[str, str, Callable[[Any, URIRef], Cell]], ...] = (
+FACT_ROWS: tuple[tuple[str, str, Builder], ...] = (
     ("degree_requirements", "Degree requirements", _degree_requirements),
     ("programs", "Programs and durations", _program_durations),
     ("accreditation", "Program accreditation", _accreditation),

@@ -21,6 +21,7 @@ from rdflib.term import Node
 
 from kg.config import package_root
 from kg.rdf.formats import canonical_json
+from kg.views.release import citation_triples
 
 CTDL_CONTEXT = "https://credreg.net/ctdl/schema/context/json"
 CETERMS = "https://purl.org/ctdl/terms/"
@@ -49,7 +50,6 @@ def _mapping() -> Any:
 def ctdl_graph(kg: Any) -> Graph:
     """The CONSTRUCT result of queries/ctdl.rq over *kg*, plus the dataset's citation triples."""
     from kg.query.execute import execute
-    from kg.views.release import citation_triples
 
     result = execute(kg, _mapping().prepared)
     graph = Graph()

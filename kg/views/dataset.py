@@ -131,7 +131,7 @@ def _source(g: Graph, data: Graph, source: URIRef) -> None:
     description = data.value(source, DCTERMS.description) or data.value(source, SKOS.prefLabel)
     if description is not None:
         g.add((source, DCTERMS.description, description))
-    for p in (DCTERMS.date, DCTERMS.rights):
+    for p in (DCTERMS.issued, DCTERMS.rights):
         for o in data.objects(source, p):
             g.add((source, p, o))
     for lic in data.objects(source, DCTERMS.license):

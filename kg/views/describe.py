@@ -1,9 +1,11 @@
-"""One entity as a plain value: labels, types, grouped properties (asserted vs inferred), incoming links,
-statistics with their sources, and the entity's SHACL status. Pages, JSON and tests all read this value."""
+"""One entity as a plain value: labels, types, grouped properties (asserted vs inferred, each value with
+the source of its claim where a ckg:Claim names one), incoming links, statistics with their sources and
+dates, the statistical occupation its figures are reported under, and the entity's SHACL status. Pages, JSON
+and tests all read this value."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,11 +16,20 @@ from rdflib.term import Node
 
 from kg.rdf.labels import label
 from kg.rdf.namespaces import CKG, ID, SCHEMA, bind_prefixes, curie
+from kg.views.provenance import (
+    Citation,
+    ReportedUnder,
+    citations,
+    claim_sources,
+    figure_dates,
+    reported_under,
+)
 
 # Shown in the page header, so not repeated among the properties.
 HEADER_PROPERTIES = frozenset({RDF.type, SKOS.prefLabel, DCTERMS.description})
-# Statistics are shown as a table, so their links to the entity are not repeated among incoming links.
-STATISTIC_LINKS = frozenset({CKG.about, SCHEMA.observationAbout})
+# Statistics are shown as a table and claims beside the values they cite, so their links to the entity are not
+# repeated among incoming links.
+STATISTIC_LINKS = frozenset({CKG.about, SCHEMA.observationAbout, RDF.subject, RDF.object})
 _ORDER = (
     "employment median-hourly-wage median-annual-wage mean-hourly-wage mean-annual-wage projected-growth "
     "projected-new-positions employment-share-by-setting fastest-growing-count"
@@ -36,6 +47,7 @@ class Term:
     datatype: str | None = None
     lang: str | None = None
     inferred: bool = False
+    sources: tuple[Citation, ...] = ()  # who makes this statement, when a ckg:Claim names its source
 
 
 @dataclass(frozen=True)
@@ -46,15 +58,6 @@ class PropertyGroup:
 
 
 @dataclass(frozen=True)
-class Citation:
-    iri: str
-    label: str
-    url: str | None
-    date: str | None
-    publisher: str | None
-
-
-@dataclass(frozen=True)
 class StatisticRow:
     iri: str
     variable: Term
@@ -62,12 +65,22 @@ class StatisticRow:
     number: str  # lexical form ("31540")
     unit: str
     currency: str | None
-    date: str | None
-    age_years: int | None
-    period: str | None  # "2014–2024" for projections
+    ref_period: str | None  # the period the figure refers to: "2016-05", "2014–2024"
+    published: str | None  # when its source published it (dct:issued)
+    age_years: int | None  # counted from publication, else from the start of the reference period
+    age_from: str | None  # "publication" | "reference period"
     setting: Term | None
-    about: Term  # whom the figure is about (differs from the entity when followed via ckg:statisticsProxy)
+    about: Term  # whom the figure is about (the statistical occupation when followed via ckg:reportedUnder)
     sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """A statement some entity makes that cites the described source (shown on a source's page)."""
+
+    subject: Term
+    predicate: Term
+    object: Term
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,8 @@ class Entity:
     statistics: tuple[StatisticRow, ...]
     shacl: ShaclStatus
     is_profession: bool
+    reported_under: tuple[ReportedUnder, ...] = ()
+    cited_claims: tuple[ClaimRow, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -125,14 +140,17 @@ def describe(kg: Any, iri: URIRef | str, today: date | None = None) -> Entity | 
         statistics=statistics(kg, iri, today),
         shacl=_shacl(kg, iri),
         is_profession=(iri, RDF.type, CKG.Profession) in union,
+        reported_under=reported_under(union, iri),
+        cited_claims=_cited_claims(kg, iri),
     )
 
 
 def statistics(kg: Any, iri: URIRef, today: date | None = None) -> tuple[StatisticRow, ...]:
-    """Every statistic about *iri*, then those about its ckg:statisticsProxy (marked by ``about``)."""
+    """Every statistic about *iri*, then those about the occupation it is ckg:reportedUnder (marked by
+    ``about``)."""
     today = today or date.today()
     union: Graph = kg.union
-    subjects = [iri, *sorted(o for o in union.objects(iri, CKG.statisticsProxy) if isinstance(o, URIRef))]
+    subjects = [iri, *sorted(o for o in union.objects(iri, CKG.reportedUnder) if isinstance(o, URIRef))]
     rows = [
         _statistic(kg, s, subject, today)
         for subject in subjects
@@ -145,55 +163,29 @@ def statistics(kg: Any, iri: URIRef, today: date | None = None) -> tuple[Statist
             order.get(URIRef(r.variable.value), 99),
             r.variable.label,
             r.setting.label if r.setting else "",
-            r.date or "",
+            r.ref_period or "",
         )
     )
     return tuple(rows)
 
 
 def entity_graph(kg: Any, iri: URIRef | str) -> Graph:
-    """The RDF twin of an entity page: what it says (asserted and inferred), its statistics,
-    what points at it."""
+    """The RDF twin of an entity page: what it says (asserted and inferred), the claims that cite its
+    statements, its statistics, what points at it."""
     iri = URIRef(str(iri))
     out = bind_prefixes(Graph())
     for p, o in kg.union.predicate_objects(iri):
         if not _trivial(iri, p, o):
             out.add((iri, p, o))
             _add_bnode_closure(kg.union, o, out)
+    for claim in kg.data.subjects(RDF.subject, iri):
+        out += kg.data.triples((claim, None, None))
     for s, p in kg.data.subject_predicates(iri):
         out.add((s, p, iri))
         if p == CKG.about:
             for p2, o2 in kg.data.predicate_objects(s):
                 out.add((s, p2, o2))
     return out
-
-
-def citation(graph: Graph, source: Node) -> Citation:
-    url = graph.value(source, SCHEMA.url)
-    when = graph.value(source, DCTERMS.date)
-    publisher = graph.value(source, DCTERMS.publisher)
-    return Citation(
-        iri=str(source),
-        label=label(graph, source),
-        url=str(url) if url is not None else None,
-        date=str(when) if when is not None else None,
-        publisher=label(graph, publisher) if publisher is not None else None,
-    )
-
-
-def age_years(when: Literal | str | None, today: date) -> int | None:
-    """Whole years from the start of the period a date names (2016-05 → 1 May 2016) to *today*."""
-    if when is None:
-        return None
-    text = str(when)
-    try:
-        year = int(text[:4])
-        month = int(text[5:7]) if len(text) >= 7 and text[4] == "-" else 1
-        day = int(text[8:10]) if len(text) >= 10 and text[7] == "-" else 1
-    except ValueError:
-        return None
-    years = today.year - year - ((today.month, today.day) < (month, day))
-    return max(years, 0)
 
 
 def format_number(value: Literal | None) -> str:
@@ -216,10 +208,8 @@ def _statistic(kg: Any, stat: Node, subject: URIRef, today: date) -> StatisticRo
     value = union.value(stat, CKG.value)
     unit = union.value(stat, CKG.unit)
     currency = union.value(stat, CKG.currency)
-    when = union.value(stat, CKG.date)
-    start, end = union.value(stat, CKG.periodStart), union.value(stat, CKG.periodEnd)
+    dates = figure_dates(union, stat, today)
     setting = union.value(stat, CKG.setting)
-    sources = sorted({citation(union, s) for s in union.objects(stat, CKG.source)}, key=lambda c: c.label)
     return StatisticRow(
         iri=str(stat),
         variable=term(kg, variable) if variable is not None else Term("", "statistic", "literal"),
@@ -227,22 +217,38 @@ def _statistic(kg: Any, stat: Node, subject: URIRef, today: date) -> StatisticRo
         number=str(value) if value is not None else "",
         unit=label(union, unit) if unit is not None else "",
         currency=str(currency) if currency is not None else None,
-        date=str(when) if when is not None else None,
-        age_years=age_years(when, today),
-        period=f"{start}–{end}" if start is not None and end is not None else None,
+        ref_period=dates.ref_period,
+        published=dates.published,
+        age_years=dates.age_years,
+        age_from=dates.age_from,
         setting=term(kg, setting) if setting is not None else None,
         about=term(kg, subject),
-        sources=tuple(sources),
+        sources=citations(union, union.objects(stat, CKG.source)),
     )
 
 
 def _outgoing(kg: Any, iri: URIRef) -> tuple[PropertyGroup, ...]:
     groups: dict[URIRef, list[Term]] = {}
+    claimed = claim_sources(kg.union, iri)
     for p, o in kg.union.predicate_objects(iri):
         if p in HEADER_PROPERTIES or _trivial(iri, p, o):
             continue
-        groups.setdefault(p, []).append(term(kg, o, inferred=_is_inferred(kg, iri, p, o)))
+        value = term(kg, o, inferred=_is_inferred(kg, iri, p, o))
+        if (p, o) in claimed:
+            value = replace(value, sources=citations(kg.union, claimed[(p, o)]))
+        groups.setdefault(p, []).append(value)
     return _sorted_groups(kg, groups)
+
+
+def _cited_claims(kg: Any, source: URIRef) -> tuple[ClaimRow, ...]:
+    """The claims that cite *source* (empty unless *source* is a source)."""
+    g: Graph = kg.union
+    rows = [
+        ClaimRow(*(term(kg, g.value(c, p)) for p in (RDF.subject, RDF.predicate, RDF.object)))
+        for c in g.subjects(CKG.source, source)
+        if (c, RDF.type, CKG.Claim) in g
+    ]
+    return tuple(sorted(rows, key=lambda r: (r.subject.label, r.predicate.label, r.object.label)))
 
 
 def _incoming(kg: Any, iri: URIRef) -> tuple[PropertyGroup, ...]:

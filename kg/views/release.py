@@ -16,13 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rdflib import OWL, Graph, Literal, URIRef
+from rdflib import OWL, Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
 
 from kg.config import package_root
 from kg.errors import KGError
-from kg.pipeline.load import new_graph
-from kg.rdf import formats
 from kg.rdf.namespaces import BASE
 
 CITATION_FILE = package_root() / "CITATION.cff"
@@ -102,25 +100,6 @@ def citation_triples(kg: Any) -> list[tuple[URIRef, URIRef, Literal | URIRef]]:
         (DATASET, DCTERMS.issued, Literal(r.date, datatype=XSD.date)),
         (DATASET, OWL.versionInfo, Literal(dataset_version(kg))),
     ]
-
-
-def export_graph(kg: Any, inferred: bool = False) -> Graph:
-    """The asserted data (with *inferred*, and its closure) plus the citation triples: a new graph."""
-    out = new_graph()
-    parts = (kg.data, kg.inferred) if inferred else (kg.data,)
-    out.addN((s, p, o, out) for part in parts for s, p, o in part)
-    out.addN((s, p, o, out) for s, p, o in citation_triples(kg))
-    return out
-
-
-def export_bytes(kg: Any, fmt: str, inferred: bool = False) -> bytes:
-    """One export, byte-identical for the same inputs: a graph format, or ``ctdl`` (CTDL JSON-LD)."""
-    if fmt == "ctdl":
-        from kg.views.ctdl import ctdl_bytes
-
-        return ctdl_bytes(kg)
-    body = formats.serialize_graph(export_graph(kg, inferred), fmt)
-    return formats.with_comment(body, fmt, comment(kg))
 
 
 def comment(kg: Any) -> str:

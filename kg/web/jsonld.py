@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from markupsafe import Markup
@@ -13,6 +14,7 @@ from rdflib.term import Node
 
 from kg.rdf.labels import label
 from kg.rdf.namespaces import CKG, ID, SCHEMA
+from kg.views.provenance import ReportedUnder, figure_dates, reported_under
 
 # (variable, schema.org duration of the pay period)
 SALARY_VARIABLES = ((ID["var-median-annual-wage"], "P1Y"), (ID["var-median-hourly-wage"], "PT1H"))
@@ -84,7 +86,10 @@ def _code(g: Graph, code: Node) -> dict[str, Any]:
 
 
 def _salaries(g: Graph, iri: URIRef) -> list[dict[str, Any]]:
-    subjects = [iri, *sorted(o for o in g.objects(iri, CKG.statisticsProxy) if isinstance(o, URIRef))]
+    """Median pay, each described by its source, reference period, publication date and, for figures of
+    the occupation the profession is reported under, whose figures they are."""
+    subjects = [iri, *sorted(o for o in g.objects(iri, CKG.reportedUnder) if isinstance(o, URIRef))]
+    under = {URIRef(r.iri): r for r in reported_under(g, iri)}
     for subject in subjects:
         found = []
         for variable, duration in SALARY_VARIABLES:
@@ -101,16 +106,22 @@ def _salaries(g: Graph, iri: URIRef) -> list[dict[str, Any]]:
                     "duration": duration,
                     "median": _number(value),
                 }
-                sources = sorted(label(g, s) for s in g.objects(stat, CKG.source))
-                when = g.value(stat, CKG.date)
-                note = ", ".join(sources) + (f" ({when})" if when is not None else "")
-                if subject != iri:
-                    note += f"; figures for {label(g, subject)}"
-                entry["description"] = note.strip("; ")
+                entry["description"] = _salary_note(g, stat, under.get(subject))
                 found.append(entry)
         if found:
             return found
     return []
+
+
+def _salary_note(g: Graph, stat: Node, under: ReportedUnder | None) -> str:
+    dates = figure_dates(g, stat, date.today())
+    parts = [", ".join(sorted(label(g, s) for s in g.objects(stat, CKG.source)))]
+    if dates.ref_period:
+        parts.append(f"reference period {dates.ref_period}")
+    if dates.published:
+        parts.append(f"published {dates.published}")
+    note = "; ".join(p for p in parts if p)
+    return note + (f"; figures for {under.text()}" if under is not None else "")
 
 
 def _number(value: Literal) -> int | float:

@@ -6,10 +6,11 @@ from typing import Any
 
 from flask import Blueprint, Response
 from rdflib import RDF
+from rdflib.namespace import DCTERMS
 
 from kg.rdf import formats
 from kg.rdf.namespaces import CKG
-from kg.views.describe import citation
+from kg.views.provenance import citation
 from kg.views.release import cite_as, dataset_version, release
 from kg.web.cache import NO_CACHE_HEADER
 from kg.web.respond import page, send, send_json
@@ -34,7 +35,22 @@ def index() -> Response:
         sources=sources,
         counts=counts(st.kg),
         downloads=_downloads(),
+        figures_published=st.memo("figures-published", lambda: _figures_published(st.kg)),
     )
+
+
+def _figures_published(kg: Any) -> tuple[str, str] | None:
+    """The earliest and latest publication dates (dct:issued) of the sources the statistics cite."""
+    g = kg.union
+    issued = sorted(
+        {
+            str(i)
+            for stat in g.subjects(RDF.type, CKG.Statistic)
+            for s in g.objects(stat, CKG.source)
+            for i in g.objects(s, DCTERMS.issued)
+        }
+    )
+    return (issued[0], issued[-1]) if issued else None
 
 
 @bp.get("/healthz")

@@ -11,7 +11,8 @@ from kg.rdf.formats import canonical_json
 from kg.rdf.namespaces import ID
 from kg.views.ctdl import ctdl_document, ctdl_graph, entity_document
 from kg.views.dataset import Download, dataset_graph
-from kg.views.release import dataset_version, export_bytes
+from kg.views.exports import export_bytes
+from kg.views.release import dataset_version
 from kg.web.respond import send, single_args
 from kg.web.state import state
 from kg.web.views_home import EXPORT_FORMATS, counts

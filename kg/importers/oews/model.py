@@ -48,7 +48,7 @@ from kg.importers.oews.writer import iri, literal, triple
 LEVEL_CLASSES = {0: "SocMajorGroup", 1: "SocMinorGroup", 2: "SocBroadOccupation", 3: "SocDetailedOccupation"}
 DATASETS = {"N": "national", "S": "states", "M": "metros"}
 AREA_KINDS = {"N": "national", "S": "state and territory", "M": "metropolitan and nonmetropolitan area"}
-DIMENSIONS = (("about", 1), ("refArea", 2), ("industry", 3), ("date", 4))
+DIMENSIONS = (("about", 1), ("refArea", 2), ("industry", 3), ("refPeriod", 4))
 ATTRIBUTES = ("source", "estimateNote")
 SOC_2018 = node("soc-2018")  # the seed's SOC 2018 code set (data/careers.ttl)
 TOP_CODE = re.compile(r"\$([0-9,]+\.[0-9]{2}) per hour or \$([0-9,]+) per year")
@@ -112,7 +112,7 @@ class Model:
             ),
         )
         yield triple(s, dct("publisher"), node("bls"))
-        yield triple(s, dct("date"), self.month)
+        yield triple(s, ckg("refPeriod"), self.month)
         yield triple(s, dct("issued"), literal(self.facts.issued, "date"))
         yield triple(s, dct("identifier"), literal(r.code))
         yield triple(s, schema("url"), iri(self.facts.url))
@@ -121,8 +121,8 @@ class Model:
             s,
             COMMENT,
             literal(
-                "dct:date is the reference month of the estimates and dct:issued the day BLS published them. "
-                "BLS data are in the public domain.",
+                "ckg:refPeriod is the reference month of the estimates and dct:issued the day BLS published "
+                "them. BLS data are in the public domain.",
                 lang="en",
             ),
         )
@@ -234,7 +234,7 @@ class Model:
         yield triple(s, ckg("about"), node(soc_slug(cell.occupation)))
         yield triple(s, REF_AREA, node(area_slug(cell.area, area)))
         yield triple(s, ckg("industry"), node(f"oews-industry-{cell.industry}"))
-        yield triple(s, ckg("date"), self.month)
+        yield triple(s, ckg("refPeriod"), self.month)
         yield triple(s, SOURCE, self.source)
         for datatype, value, notes in zip(DATATYPES, cell.values, cell.footnotes, strict=True):
             measure = BY_DATATYPE[datatype]

@@ -43,7 +43,7 @@ def route_lines(route: Route, source: Path, release: str, code: str, datasets: l
     if author:
         yield triple(s, dct("creator"), literal(author))
     if DATE.match(str(manifest.get("retrieved", ""))):
-        yield triple(s, ckg("retrievedOn"), literal(manifest["retrieved"], "date"))
+        yield triple(s, ckg("retrieved"), literal(manifest["retrieved"], "date"))
     for name, sha in sorted(route.files.items()):
         f = node(f"{slug}-file-{name}")
         yield triple(s, dct("hasPart"), f)
