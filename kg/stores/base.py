@@ -151,6 +151,25 @@ class Backend(Protocol):
         ...
 
 
+@runtime_checkable
+class Serializing(Protocol):
+    """A backend that can also write results in a wire format itself (optional: the Oxigraph store)."""
+
+    def serialize(
+        self,
+        prepared: Any,
+        bindings: Mapping[str, Node],
+        default_uris: Sequence[str],
+        named_uris: Sequence[str],
+        max_rows: int | None,
+        fmt: str,
+    ) -> tuple[bytes, bool] | None:
+        """The result of *prepared* in the format *fmt* (a name of `kg.rdf.formats`) and whether the row cap
+        cut it, or None when this store does not write that format for this query (`evaluate` then answers).
+        Run in the store's sandboxed child, like `evaluate`."""
+        ...
+
+
 def backend(kg: Any) -> Backend | None:
     """The store behind *kg* when it evaluates SPARQL itself, else None (rdflib's memory store)."""
     store = getattr(getattr(kg, "union", None), "store", None)
