@@ -128,17 +128,17 @@ def execute_serialized(
 ) -> Serialized:
     """`execute`, answered in the format *fmt* (or *fmt*[kind] when the query form is not known yet) as
     bytes written by the store that made the rows when it can (see the module docstring); JSON results are
-    compact unless *pretty*. *labels* names nodes in the ``table`` format."""
+    compact unless *pretty*. *labels* names nodes in the ``table`` format. The body is None for a page
+    format, or a form *fmt* has no format for: `Serialized.result` holds the rows then."""
     wanted = {kind: fmt for kind in KINDS} if isinstance(fmt, str) else dict(fmt)
     answer = _run(kg, query, wanted, bindings, default_graph_uris, named_graph_uris, timeout, max_rows,
                   max_memory, stored)  # fmt: skip
     if isinstance(answer, Serialized):
         out = answer
     else:
-        chosen = wanted[answer.kind]
-        body = (
-            None if formats.get(chosen).kind == "page" else formats.serialize_result(answer, chosen, labels)
-        )
+        chosen = wanted.get(answer.kind, "")  # "": no format was given for this form (body None)
+        written = bool(chosen) and formats.get(chosen).kind != "page"
+        body = formats.serialize_result(answer, chosen, labels) if written else None
         out = Serialized(answer.kind, chosen, body, answer.truncated, answer)
     if pretty and out.fmt == "json" and out.body is not None:
         return Serialized(out.kind, out.fmt, indent_json(out.body), out.truncated, out.result)

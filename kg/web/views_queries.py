@@ -10,18 +10,19 @@ from flask import Blueprint, Response, abort
 
 from kg.errors import ParamError
 from kg.query.catalogue import StoredQuery, bind
-from kg.query.execute import execute
+from kg.query.execute import execute_serialized
 from kg.rdf import formats
 from kg.web.openapi import openapi_document
 from kg.web.respond import Alternate, alternates, link_header, negotiate, send_json, single_args, split_suffix
 from kg.web.respond import page as render_page
 from kg.web.state import state
 from kg.web.table import result_table
-from kg.web.views_sparql import result_response
+from kg.web.views_sparql import answer_response, is_pretty
 
 bp = Blueprint("queries", __name__)
 SELECT_FORMATS = ("html", "json", "csv", "tsv", "xml")
 GRAPH_FORMATS = ("html", "turtle", "jsonld")
+PRETTY = "pretty"  # ?pretty=1: indented JSON results (not a query parameter: no stored query may use it)
 
 
 def formats_for(stored: StoredQuery) -> tuple[str, ...]:
@@ -80,6 +81,7 @@ def stored(name: str) -> Response:
         abort(404, description=f"a {query.kind} query has no {formats.BY_NAME[suffix_fmt].extension} format")
     fmt = negotiate(allowed, suffix_fmt)
     raw = single_args()
+    pretty = is_pretty(raw.pop(PRETTY, None))
     alts = alternates(f"/queries/{base}", allowed[1:], raw)
     alts.insert(0, Alternate(f"/queries/{base}" + (f"?{urlencode(raw)}" if raw else ""), "text/html", "html"))
     runnable = bool(raw) or not any(p.required for p in query.params)
@@ -91,16 +93,19 @@ def stored(name: str) -> Response:
         if fmt == "html":
             return _page(query, raw, alts, None, exc.message, 400)
         abort(400, description=exc.message)
-    result = execute(
+    answer = execute_serialized(
         st.kg,
         query.prepared,
+        fmt,
         bindings=bindings,
         timeout=st.settings.query_timeout,
         max_rows=st.settings.max_rows,
+        stored=True,
+        pretty=pretty,
     )
     if fmt == "html":
-        return _page(query, raw, alts, result, None, 200)
-    response = result_response(result, fmt)
+        return _page(query, raw, alts, answer.result, None, 200)
+    response = answer_response(answer)
     response.headers["Link"] = link_header(alts)
     return response
 
