@@ -57,6 +57,16 @@ _MODIFIER_END = frozenset({"LIMIT", "OFFSET", "HAVING", "VALUES", "SELECT", "CON
 
 
 def substitute(text: str, bindings: Mapping[str, Node]) -> str:
+    """`substitute_text`, remembered: a stored query is sent with the same few parameter values often."""
+    return _substitute(text, tuple(bindings.items()))
+
+
+@lru_cache(maxsize=1024)
+def _substitute(text: str, bindings: tuple[tuple[str, Node], ...]) -> str:
+    return substitute_text(text, dict(bindings))
+
+
+def substitute_text(text: str, bindings: Mapping[str, Node]) -> str:
     """*text* with every occurrence of a bound variable replaced by its RDF term (SEP-0007 substitution, what
     rdflib's initBindings and Oxigraph's substitutions do): ``(term AS ?v)`` in a SELECT projection,
     ``(term)`` in GROUP BY / ORDER BY, the bare term elsewhere. Terms are written in rdflib's N3 form (IRIs
