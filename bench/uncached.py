@@ -17,7 +17,7 @@ triples) written as N-Triples. Three servers on loopback:
 
 Stored queries (accreditation-chain, professions, profession-statistics, search-label, compare-statistics;
 ``--all``: every one) are requested on their example parameters: `/queries/NAME.json?…` from old and new,
-and the same text with the same values written into it (`kg.stores.base.substitute`) as `/sparql?query=…`
+and the same text with the same values written into it (`kg.stores.base.substitute`) as `/?query=…`
 from rdflib-endpoint, every request with `Cache-Control: no-cache` (the response cache of old and new does
 not answer). Each URL is checked once on the three servers (200, the same number of rows). Then wrk (2
 threads, *--connections*) for *--seconds* per server, *--rounds* rounds in rotating order: req/s medians,
@@ -73,7 +73,8 @@ paths = {%s}
 n = 0
 request = function()
   n = n + 1
-  return wrk.format("GET", paths[(n %% #paths) + 1], {["Accept"] = "text/html", ["Cache-Control"] = "no-cache"})
+  local headers = {["Accept"] = "text/html", ["Cache-Control"] = "no-cache"}
+  return wrk.format("GET", paths[(n %% #paths) + 1], headers)
 end
 """
 
@@ -110,7 +111,7 @@ def urls(stored: StoredQuery, bases: dict[str, str]) -> dict[str, str]:
     path = f"/queries/{stored.name}.json" + (f"?{urlencode(params)}" if params else "")
     bindings = bind(stored, params)
     text = substitute(stored.prepared.text, bindings) if bindings else stored.prepared.text
-    endpoint = bases["endpoint"] + "/sparql?query=" + quote(text, safe="")
+    endpoint = bases["endpoint"] + "/?query=" + quote(text, safe="")  # rdflib-endpoint answers at /
     return {"old": bases["old"] + path, "new": bases["new"] + path, "endpoint": endpoint}
 
 
@@ -206,18 +207,20 @@ def main(argv: list[str] | None = None) -> int:
         argvs = {
             "old": [*serve, "--port", str(ports["old"])],
             "new": [*serve, "--port", str(ports["new"])],
-            "endpoint": [str(endpoint_cli), "serve", str(union), "--host", "127.0.0.1", "--port", str(ports["endpoint"])],
-        }  # fmt: skip
-        ready = {"old": "/healthz", "new": "/healthz", "endpoint": "/sparql?query=ASK%7B%7D"}
+            "endpoint": [str(endpoint_cli), "serve", str(union), "--host", "127.0.0.1"],
+        }
+        argvs["endpoint"] += ["--port", str(ports["endpoint"])]
+        ready = {"old": "/healthz", "new": "/healthz", "endpoint": "/?query=ASK%7B%7D"}
         envs = {"old": {**env, "PYTHONPATH": str(old)}, "new": env, "endpoint": env}
         started = time.monotonic()
         with ExitStack() as stack:
             for s in SERVERS:
                 cwd = old if s == "old" else ROOT
                 stack.enter_context(server(argvs[s], envs[s], bases[s] + ready[s], work / f"{s}.log", cwd))
-            print(f"seed KG ({len(kg.union)} triples in the union); servers up in "
-                  f"{time.monotonic() - started:.0f} s: old ({opts.old}) and new, gunicorn {opts.workers} "
-                  f"workers; rdflib-endpoint (uvicorn, 1 process); load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+            up = time.monotonic() - started
+            print(f"seed KG ({len(kg.union)} triples in the union); servers up in {up:.0f} s: old "
+                  f"({opts.old}) and new, gunicorn {opts.workers} workers; rdflib-endpoint (uvicorn, one "
+                  f"process); load average {os.getloadavg()[0]:.1f}")  # fmt: skip
             catalogue = load_catalogue(settings.queries_dir, settings.root)
             names = [n for n, q in catalogue.items() if q.kind == "SELECT"] if opts.all else list(QUERIES)
             ratios = bench_queries(catalogue, names, bases, opts)

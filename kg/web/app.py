@@ -18,7 +18,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from kg.config import Settings
 from kg.errors import QueryError
 from kg.web.cache import ResponseCache
-from kg.web.links import href
+from kg.web.links import href, term_html
 from kg.web.respond import error_response
 from kg.web.state import WebState
 
@@ -44,6 +44,7 @@ def create_app(settings: Settings, kg: Any | None = None) -> Flask:
     state = WebState.create(settings, kg)
     app.extensions["careers_kg"] = state
     app.jinja_env.filters["href"] = href
+    app.jinja_env.filters["term_html"] = term_html
     app.jinja_env.globals.update(version=kg.version)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
