@@ -214,3 +214,22 @@ def test_a_stored_query_past_its_time_limit_is_503_over_http(settings, kg, tmp_p
     assert reply.status_code == 503
     assert reply.get_json()["message"] == "the query took longer than 1 s and was stopped"
     assert client.get("/healthz").status_code == 200
+
+
+def test_pretty_is_not_a_parameter_name():
+    from kg.errors import QueryLoadError
+
+    text = "#+ title: T\n#+ params:\n#+   pretty: {type: string}\nSELECT ?pretty WHERE { ?s ?p ?pretty }\n"
+    with pytest.raises(QueryLoadError) as refused:
+        parse_query(text, "uses-pretty")
+    assert refused.value.message == (
+        "uses-pretty.rq: parameter name 'pretty' is reserved (?pretty=1 asks for indented JSON results)"
+    )
+
+
+def test_pretty_json_over_http(settings, kg):
+    client = web_app(settings, kg).test_client()
+    compact = client.get("/queries/has-professions.json")
+    pretty = client.get("/queries/has-professions.json?pretty=1")
+    assert compact.data == b'{"head":{},"boolean":true}'
+    assert pretty.data == b'{\n "head": {},\n "boolean": true\n}\n'
