@@ -55,7 +55,6 @@ def list_queries(args: argparse.Namespace) -> int:
 
 def query(args: argparse.Namespace) -> int:
     from kg.query.catalogue import bind, check_values, find_query
-    from kg.query.execute import execute
     from kg.stores.store import open_kg as build_kg
 
     settings = _settings(args)
@@ -65,22 +64,18 @@ def query(args: argparse.Namespace) -> int:
     fmt = _result_format(args.format, stored.kind, args.output)
     kg = build_kg(settings, progress=_progress())
     check_values(kg, stored, bindings, raw)  # e.g. a profession that is not one: exit 2, close names given
-    result = execute(
-        kg, stored.prepared, bindings=bindings, timeout=settings.query_timeout, max_rows=settings.max_rows
-    )
-    return _emit_result(result, fmt, kg, args.output, settings.max_rows)
+    return _emit_result(kg, stored.prepared, fmt, settings, args.output, bindings=bindings, stored=True)
 
 
 def sparql(args: argparse.Namespace) -> int:
-    from kg.query.execute import execute, prepare
+    from kg.query.execute import prepare
     from kg.stores.store import open_kg as build_kg
 
     settings = _settings(args)
     prepared = prepare(_query_text(args.text))
     fmt = _result_format(args.format, prepared.kind, args.output)
     kg = build_kg(settings, progress=_progress())
-    result = execute(kg, prepared, timeout=settings.query_timeout, max_rows=settings.max_rows)
-    return _emit_result(result, fmt, kg, args.output, settings.max_rows)
+    return _emit_result(kg, prepared, fmt, settings, args.output)
 
 
 def export(args: argparse.Namespace) -> int:
@@ -224,13 +219,20 @@ def _result_format(value: str | None, kind: str, output: Path | None) -> str:
     return candidates[0]
 
 
-def _emit_result(result: Any, fmt: str, kg: Any, output: Path | None, max_rows: int) -> int:
-    from kg.rdf.formats import serialize_result
+def _emit_result(
+    kg: Any, query: Any, fmt: str, settings: Settings, output: Path | None, **options: Any
+) -> int:
+    """Run *query* and write its result in *fmt* (`kg.query.execute.execute_serialized`, as the web does)."""
+    from kg.query.execute import execute_serialized
     from kg.rdf.labels import label
 
-    _write(serialize_result(result, fmt, labels=lambda node: label(kg.union, node)), output)
-    if result.truncated:
-        print(f"careers-kg: the result was cut at {max_rows} rows (CAREERS_KG_MAX_ROWS)", file=sys.stderr)
+    limits = {"timeout": settings.query_timeout, "max_rows": settings.max_rows}
+    labels = lambda node: label(kg.union, node)  # noqa: E731
+    answer = execute_serialized(kg, query, fmt, labels=labels, **limits, **options)
+    _write(answer.body or b"", output)
+    if answer.truncated:
+        cut = f"careers-kg: the result was cut at {settings.max_rows} rows (CAREERS_KG_MAX_ROWS)"
+        print(cut, file=sys.stderr)
     return 0
 
 
