@@ -4,8 +4,8 @@ Two engines give the same report: pyshacl (the reference) and `kg.pipeline.shacl
 validator), which runs shapes that use only the features it supports 12 times faster at 10⁵ triples and over
 20 times faster at 10⁶, in a fraction of the memory. `validate` picks pyshacl for small data and the
 compiled validator from `COMPILED_FROM` triples on, when it can run the shapes. (pyshacl-turbo, a Rust engine,
-gives pyshacl's reports too but is 3–6 times slower than the compiled validator from 10⁵ triples on:
-docs/architecture.md, "Validation engine".)
+gives pyshacl's reports too, but takes 8 times the compiled validator's time at 10⁵ triples and 15 times its
+CPU time at 10⁶: docs/architecture.md, "Validation engine".)
 """
 
 from __future__ import annotations
