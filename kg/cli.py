@@ -57,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         action="append",
         type=Path,
-        help="use this data file instead of data/*.ttl (repeat for several)",
+        help="use this data file instead of the default data (data/*.ttl and the imported releases, "
+        "data/*/*.nt.gz; repeat for several)",
     )
     parser.add_argument("--debug", action="store_true", help="show a traceback for unexpected errors")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -78,7 +79,13 @@ def _parser() -> argparse.ArgumentParser:
     from kg import commands as c
 
     p = command("validate", c.validate, "validate the data files against the shapes (after OWL-RL reasoning)")
-    p.add_argument("files", nargs="*", metavar="FILE", type=Path, help="data files (default: data/*.ttl)")
+    p.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        type=Path,
+        help="data files (default: data/*.ttl and data/*/*.nt.gz)",
+    )
     p = command("build", c.build, "build the knowledge graph and its cache")
     p.add_argument(
         "--no-cache", action="store_true", help="rebuild even if the cache is current; do not write it"

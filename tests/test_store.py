@@ -447,6 +447,10 @@ def test_auto_picks_oxigraph_for_large_data(tmp_path):
     small = Settings.from_env(root=REPO, environ={}, data_files=(REPO / "data" / "careers.ttl",))
     assert resolve_store(small) == StoreSpec("memory")
     assert resolve_store(small.replace(store="oxigraph:/x")) == StoreSpec("oxigraph", "/x")
+    # the shipped OEWS release: 6.6 MB gzipped, 158 MB of N-Triples (the gzip trailer says so)
+    shipped = Settings.from_env(root=REPO, environ={})
+    assert REPO / "data" / "oews-2025" / "oews-2025.nt.gz" in shipped.data_files
+    assert resolve_store(shipped) == StoreSpec("oxigraph")
 
 
 def test_cli_store_option(tmp_path, monkeypatch, capsys):
