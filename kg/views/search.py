@@ -42,7 +42,8 @@ FIELDS: tuple[tuple[URIRef, str], ...] = (
 CODE_FIELD = len(FIELDS) - 1
 # An entity is found by the codes it links to (a profession by its SOC code) as well as by its own.
 CODE_LINKS = (CKG.occupationCode, SCHEMA.occupationalCategory)
-NOT_INDEXED = (CKG.Statistic,)  # one node per figure: found from the page of what it is about
+# one node per figure: found from the page of what it is about
+NOT_INDEXED = (CKG.Statistic, CKG.OccupationEstimate, CKG.EstimateNote)
 # The kind of a hit in plain words: the first class (asserted or inferred) it belongs to.
 KINDS: tuple[tuple[URIRef, str], ...] = (
     (CKG.Profession, "profession"),
