@@ -29,11 +29,13 @@ def validate(args: argparse.Namespace) -> int:
 
 def build(args: argparse.Namespace) -> int:
     from kg.query.catalogue import load_catalogue
+    from kg.views.search import SearchIndex
     from kg.stores.store import open_kg
 
     settings = _settings(args)
     kg = open_kg(settings, use_cache=not args.no_cache, progress=_progress())
     load_catalogue(settings.queries_dir, settings.root, settings.cache_dir)  # checked and prepared once
+    SearchIndex.cached(kg.union, kg.data, settings.cache_dir, kg.version)  # the first start need not index
     c = kg.triple_counts
     print(f"built {kg.version}: {c['data']} data, {c['ontology']} ontology, {c['inferred']} inferred triples")
     return 0
