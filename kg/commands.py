@@ -29,8 +29,8 @@ def validate(args: argparse.Namespace) -> int:
 
 def build(args: argparse.Namespace) -> int:
     from kg.query.catalogue import load_catalogue
-    from kg.views.search import SearchIndex
     from kg.stores.store import open_kg
+    from kg.views.search import SearchIndex
 
     settings = _settings(args)
     kg = open_kg(settings, use_cache=not args.no_cache, progress=_progress())
