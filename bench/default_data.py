@@ -1,9 +1,11 @@
-"""The default data at its real size: the seed alone beside the seed plus the BLS OEWS May 2025 release (national
+"""The default data at its real size: the seed alone beside the seed plus the BLS OEWS May 2025 release
+(national
 and state), measured side by side in one run — the targets of issue 12.
 
     .venv/bin/python bench/default_data.py [--runs 5]
 
-For each data set, in fresh processes with a temporary cache: the cold build (`careers-kg build`: parse, OWL-RL
+For each data set, in fresh processes with a temporary cache: the cold build (`careers-kg build`: parse,
+OWL-RL
 closure, SHACL validation, and for the default data the load into an Oxigraph store; wall and CPU time, peak
 memory) once, then `careers-kg serve` (one worker) to its first `/healthz` 200 with that warm cache (median of
 --runs), the peak memory of the serving processes, and uncached page and stored-query latencies (median of 5
