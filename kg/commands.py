@@ -35,7 +35,7 @@ def build(args: argparse.Namespace) -> int:
     settings = _settings(args)
     kg = open_kg(settings, use_cache=not args.no_cache, progress=_progress())
     load_catalogue(settings.queries_dir, settings.root, settings.cache_dir)  # checked and prepared once
-    SearchIndex.cached(kg.union, kg.data, settings.cache_dir, kg.version)  # the first start need not index
+    SearchIndex.for_kg(kg, settings.cache_dir)  # the first start need not index
     c = kg.triple_counts
     print(f"built {kg.version}: {c['data']} data, {c['ontology']} ontology, {c['inferred']} inferred triples")
     return 0

@@ -212,10 +212,17 @@ def test_edit_distance():
 def test_the_index_kept_in_the_cache_answers_as_the_built_one(kg, tmp_path, monkeypatch):
     from kg.views.search import SearchIndex
 
-    built = SearchIndex.cached(kg.union, kg.data, tmp_path, kg.version)
+    built = SearchIndex.for_kg(kg, tmp_path)
     assert len(list(tmp_path.glob("search-*.pickle"))) == 1
     monkeypatch.setattr(SearchIndex, "build", None)  # a second start must not rebuild it
-    loaded = SearchIndex.cached(kg.union, kg.data, tmp_path, kg.version)
+    loaded = SearchIndex.for_kg(kg, tmp_path)
     assert loaded is not built
     for q in ("codr", "medical assistant salary", "29-2072", "CMA"):
         assert loaded.search(q) == built.search(q)
+    # a KG served with an extra named graph is another index, though its build (version) is the same
+    extra = Graph()
+    extra.add((ID["zebra-keeper"], SKOS.prefLabel, Literal("Zebra keeper", lang="en")))
+    monkeypatch.undo()
+    served = SearchIndex.for_kg(kg.with_named_graphs([("urn:x-test:extra", extra)]), tmp_path)
+    assert [h.iri for h in served.search("zebra")] == [str(ID["zebra-keeper"])]
+    assert built.search("zebra") == ()

@@ -19,6 +19,7 @@ figures never: statistics are reached from their occupation's page), then the sh
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 import unicodedata
 from collections import Counter
@@ -186,10 +187,15 @@ class SearchIndex:
                 self._deletes.setdefault(variant, set()).add(word)
 
     @classmethod
-    def cached(cls, graph: Graph, types_graph: Graph | None, cache_dir: Path, version: str) -> SearchIndex:
-        """`build`, kept in the build cache under the graph's *version*: with the OEWS release, collecting the
-        names takes seconds (a million triples behind the store), loading them back milliseconds."""
-        key = f"{version}-{INDEX_FORMAT}"
+    def for_kg(cls, kg: Any, cache_dir: Path) -> SearchIndex:
+        """`build` over *kg*'s union (types from its asserted data), kept in the build cache under the graph's
+        version and the size of each of its graphs (a served KG may add named graphs to a build): with the
+        OEWS release, collecting the names takes seconds, loading them back milliseconds."""
+        sizes = hashlib.sha256(repr(sorted(dict(kg.triple_counts).items())).encode()).hexdigest()[:16]
+        return cls._cached(kg.union, kg.data, cache_dir, f"{kg.version}-{sizes}-{INDEX_FORMAT}")
+
+    @classmethod
+    def _cached(cls, graph: Graph, types_graph: Graph | None, cache_dir: Path, key: str) -> SearchIndex:
         parts = cache.load(cache_dir, key, kind="search")
         if parts is not None and isinstance(parts.get("index"), cls):
             index = parts["index"]
