@@ -99,7 +99,8 @@ def _pay(annual: Cell) -> Answer:
         return Answer("No pay figures recorded")
     figure = annual.figures[0]
     prefix = "$" if figure.currency == "USD" else ""
-    return Answer(f"{prefix}{figure.number:,} a year", "median")
+    whose = f"; figures for all {annual.via}" if annual.via else ""
+    return Answer(f"{prefix}{figure.number:,} a year", f"median{whose}")
 
 
 def _who_pays_more(a: Cell, b: Cell, names: tuple[str, str]) -> str | None:
