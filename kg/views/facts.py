@@ -161,4 +161,3 @@ def _plain(text: str) -> str:
     """An ontology label as a heading: "issued by" → "Issued by"; a CURIE suffix dropped."""
     text = text.split(" (", 1)[0] if text.endswith(")") and ":" in text else text
     return text[:1].upper() + text[1:]
-
