@@ -221,9 +221,9 @@ def fixed_paths() -> dict[str, Any]:
             "Two professions side by side", pair, {"application/json": "Comparison"}, (400, 404)
         ),
         "/compare.csv": _get(
-            "Two professions side by side, as CSV: one line per value of each side, with the columns row_key, "
-            "row, profession, profession_iri, value, number, unit, currency, reference_period, published, "
-            "age_years, figures_for, source_title, source_url",
+            "Two professions side by side, as CSV: one line per value of each side, with the columns "
+            "row_key, row, profession, profession_iri, value, number, unit, currency, reference_period, "
+            "published, age_years, figures_for, source_title, source_url",
             pair,
             {"text/csv": None},
             (400, 404),
