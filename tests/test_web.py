@@ -118,7 +118,7 @@ def test_entity_page_shows_the_median_pay_with_its_source(client):
     assert '<dd id="glance-licence"><strong>License required</strong>' in people
     assert (
         '<dd id="glance-schooling"><strong>Associate degree or Bachelor&#39;s degree required</strong>'
-        '<span class="answer-detail">the shortest program (associate degree) takes about 2 years</span>'
+        '<span class="answer-detail">shortest: associate degree, about 2 years</span>'
     ) in people
 
 

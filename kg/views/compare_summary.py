@@ -99,7 +99,7 @@ def _pay(annual: Cell) -> Answer:
         return Answer("No pay figures recorded")
     figure = annual.figures[0]
     prefix = "$" if figure.currency == "USD" else ""
-    whose = f"; figures for all {annual.via}" if annual.via else ""
+    whose = f"; all {annual.via}" if annual.via else ""  # whose figures: the occupation BLS counts
     return Answer(f"{prefix}{figure.number:,} a year", f"median{whose}")
 
 
@@ -125,7 +125,7 @@ def _schooling(kg: Any, p: URIRef) -> Answer:
         return Answer(text)
     (low, high), program = min(spans, key=lambda s: s[0])
     span = f"about {format_months(high)}" if low == high else f"{low}–{high} months"
-    return Answer(text, f"the shortest program ({_level(kg, program).lower()}) takes {span}")
+    return Answer(text, f"shortest: {_level(kg, program).lower()}, {span}")
 
 
 def _months(g: Any, program: URIRef) -> tuple[int, int] | None:
