@@ -316,7 +316,7 @@ def test_entity_page_shows_dates_and_the_source_of_each_claim(browser, live_serv
         assert cells[:4] == ["$31,540", "US dollars per year", "2016-05", "2017-03-31"]
         assert cells[4].endswith(" years old")  # counted from 2017-03-31 to the day the test runs
         assert int(cells[4].split()[0]) >= 9
-        duty = page.locator("dd li", has=page.get_by_role("link", name="Drawing blood"))
+        duty = page.locator("section.facts li", has=page.get_by_role("link", name="Drawing blood"))
         assert "(source: AAMA, as cited in the seed, undated)" in duty.first.inner_text()
         tab.shot(f"truth-entity-cma-{viewport['width']}")
         tab.assert_clean()

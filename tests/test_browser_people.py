@@ -144,7 +144,7 @@ def test_a_pair_without_figures_says_so(phone):
         "No pay or growth figures are recorded for Medical Biller or Cancer Registrar, so there is nothing "
         "to chart."
     ]
-    assert texts(page.locator("#glance-licence td strong")) == ["not recorded", "Depends on your state"]
+    assert texts(page.locator("#glance-licence td strong")) == ["Not recorded", "Depends on your state"]
     assert page.locator("p.currency").inner_text() == "No pay figures are recorded for either."
     phone.assert_clean()
 
@@ -160,5 +160,5 @@ def test_entity_page_keeps_data_users_details_closed(phone):
     phone.shot("people-phone-coder-data-users")
     assert page.evaluate(OVERFLOWING) == {"scroll": 0, "elements": []}
     stats = page.locator("table.statistics tbody tr").first
-    assert stats.evaluate("e => getComputedStyle(e).display") == "block"  # a card, not a wide row
+    assert stats.evaluate("e => getComputedStyle(e).display") == "grid"  # a card, not a wide row
     phone.assert_clean()

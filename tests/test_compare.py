@@ -259,14 +259,14 @@ def test_summary_says_depends_on_your_state_and_not_recorded(kg):
     lines = {line.key: line for line in other.summary}
     assert lines["licence"].b.text == "Depends on your state"
     assert lines["licence"].b.detail == "License required in some states"
-    assert lines["licence"].a.text == "not recorded"  # the data says nothing of billers' licences
+    assert lines["licence"].a.text == "Not recorded"  # the data says nothing of billers' licences
     assert (lines["pay"].a.text, lines["pay"].b.text) == ("No pay figures recorded",) * 2
     assert lines["pay"].verdict is None and other.pay_currency is None
     assert lines["certification"].b.text == "Related: Certified Tumor Registrar (CTR) certification"
     assert (
         lines["certification"].b.detail == "A certification that those working as cancer registrars may need."
     )
-    assert lines["schooling"].a.text == "not recorded"
+    assert lines["schooling"].a.text == "Not recorded"
 
 
 def test_as_dict(cmp):

@@ -22,7 +22,7 @@ QUESTIONS = (
     ("licence", "Licence"),
     ("certification", "Certification"),
 )
-NOT_RECORDED = "not recorded"
+NOT_RECORDED = "Not recorded"
 # A licensing status whose true answer is "it depends on where you work".
 CERTIFICATION_STATUS = {True: "Required", False: "Optional", None: "Related"}
 BY_STATE = {ID["licensing-required-in-some-states"]: "Depends on your state"}
