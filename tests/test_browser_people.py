@@ -10,24 +10,16 @@ against the live server; set-up shared with tests/test_browser.py and tests/test
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    DESKTOP,
     PHONE,
-    TIMEOUT_MS,
-    Tab,
-    open_tab,
-    require_chromium,
     texts,
 )
 from test_browser_pages import OVERFLOWING
 
-pytest_plugins = ["live"]
+pytest_plugins = ["live", "browsing"]
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 PAGES = {
@@ -37,32 +29,6 @@ PAGES = {
     "compare": "/compare?a=certified-medical-assistant&b=medical-coder",
     "compare-no-figures": "/compare?a=medical-biller&b=cancer-registrar",
 }
-_ = TIMEOUT_MS  # the shared tabs set it
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def tab(browser, live_server, artifacts) -> Iterator[Tab]:
-    yield from open_tab(browser, live_server.base, artifacts, DESKTOP)
-
-
-@pytest.fixture
-def phone(browser, live_server, artifacts) -> Iterator[Tab]:
-    yield from open_tab(browser, live_server.base, artifacts, PHONE)
 
 
 @pytest.mark.parametrize("name", list(PAGES))
