@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-pytest_plugins = ["live"]
+pytest_plugins = ["live", "browsing"]
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -43,21 +43,6 @@ def require_chromium() -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{CHROMIUM} is missing in CI (apt-get install chromium)")
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); with CI=true this is a failure")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @dataclass
@@ -108,16 +93,6 @@ def open_tab(browser: Any, base: str, artifacts: Path, viewport: dict[str, int])
         yield tab
     finally:
         context.close()
-
-
-@pytest.fixture
-def tab(browser, live_server, artifacts) -> Iterator[Tab]:
-    yield from open_tab(browser, live_server.base, artifacts, DESKTOP)
-
-
-@pytest.fixture
-def phone(browser, live_server, artifacts) -> Iterator[Tab]:
-    yield from open_tab(browser, live_server.base, artifacts, PHONE)
 
 
 def texts(locator: Any) -> list[str]:
