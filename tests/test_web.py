@@ -114,6 +114,10 @@ def test_entity_page_shows_the_median_pay_with_its_source(client):
     assert '<code class="iri">https://w3id.org/careers-kg/id/certified-medical-assistant</code>' in data_users
     assert 'class="badge inferred"' in data_users and "conforms to the SHACL shapes" in data_users
     assert '<code class="iri">http://schema.org/responsibilities</code>' in data_users
+    assert (
+        '<a href="/compare?a=certified-medical-assistant&amp;b=medical-coder">Compare with another career</a>'
+        in people
+    )
     # the four answers first
     assert '<dd id="glance-licence"><strong>License required</strong>' in people
     assert (
