@@ -14,7 +14,7 @@ runs in a fresh interpreter (so peak memory is its own): parse the data with rdf
 * ``validate``: `kg.pipeline.validate.validate` with pyshacl (inference "none") on data ∪ closure, as the
 build
   runs it;
-* ``validate-c``: the same with the compiled validator (`kg.pipeline.shacl_compiled`), and where pyshacl
+* ``validate-c``: the same with the compiled validator (`kg.pipeline.shacl`), and where pyshacl
 ran too,
   whether the two reports are equal (``same-v``).
 

@@ -61,11 +61,14 @@ def wait_until_up(proc: subprocess.Popen, url: str, log: Path) -> None:
 
 
 @contextmanager
-def server(argv: list[str], env: dict[str, str], ready_url: str, log: Path) -> Iterator[int]:
-    """Run *argv* (its own process group) until the block ends: SIGTERM, then SIGKILL to the group."""
+def server(
+    argv: list[str], env: dict[str, str], ready_url: str, log: Path, cwd: Path = ROOT
+) -> Iterator[int]:
+    """Run *argv* (its own process group, in *cwd*) until the block ends: SIGTERM, then SIGKILL to the
+    group."""
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
     try:

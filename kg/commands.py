@@ -30,10 +30,12 @@ def validate(args: argparse.Namespace) -> int:
 def build(args: argparse.Namespace) -> int:
     from kg.query.catalogue import load_catalogue
     from kg.stores.store import open_kg
+    from kg.views.search import SearchIndex
 
     settings = _settings(args)
     kg = open_kg(settings, use_cache=not args.no_cache, progress=_progress())
     load_catalogue(settings.queries_dir, settings.root, settings.cache_dir)  # checked and prepared once
+    SearchIndex.cached(kg.union, kg.data, settings.cache_dir, kg.version)  # the first start need not index
     c = kg.triple_counts
     print(f"built {kg.version}: {c['data']} data, {c['ontology']} ontology, {c['inferred']} inferred triples")
     return 0
@@ -55,7 +57,6 @@ def list_queries(args: argparse.Namespace) -> int:
 
 def query(args: argparse.Namespace) -> int:
     from kg.query.catalogue import bind, check_values, find_query
-    from kg.query.execute import execute
     from kg.stores.store import open_kg as build_kg
 
     settings = _settings(args)
@@ -65,22 +66,18 @@ def query(args: argparse.Namespace) -> int:
     fmt = _result_format(args.format, stored.kind, args.output)
     kg = build_kg(settings, progress=_progress())
     check_values(kg, stored, bindings, raw)  # e.g. a profession that is not one: exit 2, close names given
-    result = execute(
-        kg, stored.prepared, bindings=bindings, timeout=settings.query_timeout, max_rows=settings.max_rows
-    )
-    return _emit_result(result, fmt, kg, args.output, settings.max_rows)
+    return _emit_result(kg, stored.prepared, fmt, settings, args.output, bindings=bindings, stored=True)
 
 
 def sparql(args: argparse.Namespace) -> int:
-    from kg.query.execute import execute, prepare
+    from kg.query.execute import prepare
     from kg.stores.store import open_kg as build_kg
 
     settings = _settings(args)
     prepared = prepare(_query_text(args.text))
     fmt = _result_format(args.format, prepared.kind, args.output)
     kg = build_kg(settings, progress=_progress())
-    result = execute(kg, prepared, timeout=settings.query_timeout, max_rows=settings.max_rows)
-    return _emit_result(result, fmt, kg, args.output, settings.max_rows)
+    return _emit_result(kg, prepared, fmt, settings, args.output)
 
 
 def export(args: argparse.Namespace) -> int:
@@ -118,6 +115,27 @@ def synth(args: argparse.Namespace) -> int:
         raise CliError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     if str(args.output) != "-":
         print(f"wrote {count} triples to {args.output}", file=sys.stderr)
+    return 0
+
+
+def import_oews(args: argparse.Namespace) -> int:
+    from kg.importers.oews import import_oews as run
+    from kg.importers.oews import selection_for
+
+    try:
+        selection, occupations = selection_for(args.areas, args.industries, args.occupations)
+    except ValueError as exc:
+        raise CliError(str(exc), USAGE) from None
+    say = _progress() or (lambda message: None)
+    try:
+        summary = run(args.source, args.output, selection, occupations, progress=say)
+    except OSError as exc:  # reading the source or writing the output
+        raise CliError(f"{exc.filename or args.output}: {exc.strerror or exc}") from None
+    print(
+        f"imported OEWS {summary.release}: {summary.cells} cells, {summary.triples} triples "
+        f"into {args.output}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -203,13 +221,20 @@ def _result_format(value: str | None, kind: str, output: Path | None) -> str:
     return candidates[0]
 
 
-def _emit_result(result: Any, fmt: str, kg: Any, output: Path | None, max_rows: int) -> int:
-    from kg.rdf.formats import serialize_result
+def _emit_result(
+    kg: Any, query: Any, fmt: str, settings: Settings, output: Path | None, **options: Any
+) -> int:
+    """Run *query* and write its result in *fmt* (`kg.query.execute.execute_serialized`, as the web does)."""
+    from kg.query.execute import execute_serialized
     from kg.rdf.labels import label
 
-    _write(serialize_result(result, fmt, labels=lambda node: label(kg.union, node)), output)
-    if result.truncated:
-        print(f"careers-kg: the result was cut at {max_rows} rows (CAREERS_KG_MAX_ROWS)", file=sys.stderr)
+    limits = {"timeout": settings.query_timeout, "max_rows": settings.max_rows}
+    labels = lambda node: label(kg.union, node)  # noqa: E731
+    answer = execute_serialized(kg, query, fmt, labels=labels, **limits, **options)
+    _write(answer.body or b"", output)
+    if answer.truncated:
+        cut = f"careers-kg: the result was cut at {settings.max_rows} rows (CAREERS_KG_MAX_ROWS)"
+        print(cut, file=sys.stderr)
     return 0
 
 

@@ -6,7 +6,7 @@ Environment variables (all optional; keyword overrides win over them, they win o
 | variable | setting | default |
 |---|---|---|
 | `CAREERS_KG_ROOT` | `root` | the source checkout (the parent of `kg/`), else the wheel's `kg/share/` |
-| `CAREERS_KG_DATA` | `data_files` (paths separated by `os.pathsep`) | sorted `root/data/*.ttl` |
+| `CAREERS_KG_DATA` | `data_files` (separated by `os.pathsep`) | `data/*.ttl`, then `data/*/*.nt[.gz]` |
 | `CAREERS_KG_ONTOLOGY` | `ontology_file` | `root/ontology/careers.ttl` |
 | `CAREERS_KG_SHAPES` | `shapes_file` | `root/ontology/shapes.ttl` |
 | `CAREERS_KG_QUERIES` | `queries_dir` | `root/queries` |
@@ -123,7 +123,15 @@ def _convert(var: str, raw: str, convert: Callable[[str], Any]) -> Any:
 def _data_files(raw: str | None, root: Path) -> tuple[Path, ...]:
     if raw:
         return tuple(Path(p).resolve() for p in raw.split(os.pathsep) if p)
-    return tuple(sorted((root / "data").glob("*.ttl")))
+    return default_data_files(root / "data")
+
+
+DATA_PATTERNS = ("*.ttl", "*/*.nt", "*/*.nt.gz")  # the seed, then imported releases (data/oews-2025/...)
+
+
+def default_data_files(folder: Path) -> tuple[Path, ...]:
+    """The data files the build reads by default: the seed and every imported release under *folder*."""
+    return tuple(path for pattern in DATA_PATTERNS for path in sorted(folder.glob(pattern)))
 
 
 def _normalise(values: dict[str, Any]) -> dict[str, Any]:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"
+SEED = REPO / "data" / "careers.ttl"
+
+# The suite runs on the seed alone (and on small fixtures): the default data also holds the BLS OEWS release
+# (a million triples, minutes to build), which tests/test_default_data.py builds once and checks. Every
+# server and command the tests start inherits this.
+os.environ["CAREERS_KG_DATA"] = str(SEED)
 
 
 @pytest.fixture(scope="session")

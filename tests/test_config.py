@@ -17,7 +17,11 @@ FIXTURES = REPO / "tests" / "fixtures"
 def test_defaults_point_into_the_repository():
     s = Settings.from_env(environ={})
     assert s.root == REPO
-    assert s.data_files == tuple(sorted((REPO / "data").glob("*.ttl")))
+    assert s.data_files == (
+        REPO / "data" / "careers.ttl",
+        REPO / "data" / "oews-2025" / "oews-2025-provenance.nt",
+        REPO / "data" / "oews-2025" / "oews-2025.nt.gz",
+    )
     assert s.ontology_file == REPO / "ontology" / "careers.ttl"
     assert s.shapes_file == REPO / "ontology" / "shapes.ttl"
     assert s.queries_dir == REPO / "queries"

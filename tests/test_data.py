@@ -34,6 +34,9 @@ CLASSES = (
     "ProfessionalAssociation StandardsMaintainer CodingSystem Statistic StatisticalVariable Unit "
     "MonetaryUnit Source DatasetRelease Publication Claim Skill Specialization WorkSetting Duty "
     "RenewalRequirement LicensingRequirement LicensingStatus EligibilityRequirement PracticeFramework"
+).split() + (  # the OEWS block (docs/oews.md)
+    "OccupationEstimate EstimateNote Footnote SocOccupation SocMajorGroup SocMinorGroup SocBroadOccupation "
+    "SocDetailedOccupation Industry Area Nation State MetropolitanArea NonmetropolitanArea SourceCopy"
 ).split()
 
 
@@ -96,7 +99,7 @@ def test_every_ontology_term_has_an_english_label_and_comment(kg):
     terms = {s for s in g.subjects() if isinstance(s, URIRef) and str(s).startswith(str(CKG))}
     classes = {str(c)[len(str(CKG)) :] for c in g.subjects(RDF.type, OWL.Class)}
     assert classes == set(CLASSES)
-    assert len(terms) == len(CLASSES) + 61  # 61 properties
+    assert len(terms) == len(CLASSES) + 61 + 14 + 17  # 61 properties; OEWS: 14 and the 17 measures
     for term in terms:
         labels = [o for o in g.objects(term, RDFS.label) if o.language == "en"]
         comments = [o for o in g.objects(term, RDFS.comment) if o.language == "en"]

@@ -279,7 +279,9 @@ def test_prepared_catalogue_from_the_cache_answers_exactly_as_freshly_parsed(tmp
     real catalogue, run with its example parameters, gives the same answer after the round trip."""
     from kg.pipeline import cache as build_cache
 
-    settings = Settings.from_env(root=REPO, environ={}, cache_dir=tmp_path)
+    settings = Settings.from_env(
+        root=REPO, environ={}, cache_dir=tmp_path, data_files=(REPO / "data" / "careers.ttl",)
+    )
     fresh = load_catalogue(settings.queries_dir, settings.root, tmp_path)
     assert len(list(tmp_path.glob("queries-*.pickle"))) == 1
     cached = load_catalogue(settings.queries_dir, settings.root, tmp_path)

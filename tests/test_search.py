@@ -207,3 +207,15 @@ def test_edit_distance():
     assert _distance("cdoer", "coder", 2) == 1  # a swap of neighbours
     assert _distance("kitten", "sitting", 5) == 3
     assert _distance("kitten", "sitting", 1) == 2  # capped: cap + 1
+
+
+def test_the_index_kept_in_the_cache_answers_as_the_built_one(kg, tmp_path, monkeypatch):
+    from kg.views.search import SearchIndex
+
+    built = SearchIndex.cached(kg.union, kg.data, tmp_path, kg.version)
+    assert len(list(tmp_path.glob("search-*.pickle"))) == 1
+    monkeypatch.setattr(SearchIndex, "build", None)  # a second start must not rebuild it
+    loaded = SearchIndex.cached(kg.union, kg.data, tmp_path, kg.version)
+    assert loaded is not built
+    for q in ("codr", "medical assistant salary", "29-2072", "CMA"):
+        assert loaded.search(q) == built.search(q)

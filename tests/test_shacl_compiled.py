@@ -1,6 +1,5 @@
-"""The compiled SHACL validator (kg.pipeline.shacl_compiled) gives exactly pyshacl's report, and `validate`
-picks it as
-documented.
+"""The compiled SHACL validator (kg.pipeline.shacl) gives exactly pyshacl's report, and `validate` picks it
+as documented.
 
 Every comparison runs both engines on the same graphs, prepared as the build prepares them (the data, its
 OWL-RL closure from `kg.pipeline.rules.infer`, the ontology, labels from all three), and compares the
@@ -23,7 +22,7 @@ from rdflib.namespace import DCTERMS
 from test_shapes import CASES, EX
 
 from kg.importers import synth
-from kg.pipeline import rules, shacl_compiled
+from kg.pipeline import rules, shacl
 from kg.pipeline import validate as validation
 from kg.pipeline.load import load_files
 from kg.pipeline.report import Report
@@ -60,11 +59,12 @@ def both(data: Graph, ontology: Graph, shapes: Graph) -> tuple[Report, Report]:
 
 
 def test_the_project_shapes_compile(shapes):
-    compiled = shacl_compiled.compile_shapes(shapes)
+    compiled = shacl.compile_shapes(shapes)
     assert compiled is not None
-    # 51 named shapes, the blank-node sh:qualifiedValueShape and eight sh:or members; 21 have targets
-    assert len(compiled.shapes) == 60
-    assert len(compiled.top) == 21
+    # 51 named shapes, the blank-node sh:qualifiedValueShape and eight sh:or members; 21 have targets;
+    # the OEWS shapes add 13 named shapes (7 with targets) and 87 blank-node members of their 17 sh:or lists
+    assert len(compiled.shapes) == 60 + 13 + 87
+    assert len(compiled.top) == 21 + 7
 
 
 # --- the equality gate --------------------------------------------------------------------------------------
@@ -336,7 +336,7 @@ def _turtle(text: str) -> Graph:
 
 def test_every_supported_feature_gets_pyshacls_report():
     shapes = _turtle(ZOO_SHAPES)
-    assert shacl_compiled.compile_shapes(shapes) is not None
+    assert shacl.compile_shapes(shapes) is not None
     data = _turtle(ZOO_DATA)
     reference = validate(data, shapes, engine="pyshacl")
     compiled = validate(data, shapes, engine="compiled")
@@ -381,7 +381,7 @@ UNSUPPORTED = {
 @pytest.mark.parametrize("feature", sorted(UNSUPPORTED))
 def test_shapes_with_an_unsupported_feature_fall_back_to_pyshacl(monkeypatch, feature):
     shapes = _turtle(f"{HEADER} ex:S a sh:NodeShape ; sh:targetClass ex:Person ; {UNSUPPORTED[feature]} .")
-    assert shacl_compiled.compile_shapes(shapes) is None
+    assert shacl.compile_shapes(shapes) is None
     data = _turtle(SMALL_DATA)
     reference = validate(data, shapes, engine="pyshacl")
     monkeypatch.setattr(validation, "COMPILED_FROM", 0)
@@ -423,7 +423,7 @@ def test_auto_uses_the_compiled_validator_from_compiled_from_triples(monkeypatch
         raise AssertionError("the compiled validator must not run below the threshold")
 
     monkeypatch.setattr(validation, "COMPILED_FROM", size + 1)  # below it: pyshacl
-    monkeypatch.setattr(shacl_compiled, "compile_or_raise", refuse)
+    monkeypatch.setattr(shacl, "compile_or_raise", refuse)
     assert validate([data, inferred], shapes, ontology) == reference
 
 

@@ -173,6 +173,43 @@ CASES: dict[str, tuple[str, set[str], set[str]]] = {
     "broken-months-minimum-above-maximum": ("MonthOrderShape", {MONTH_ORDER}, {"renewal"}),
 }
 
+# OEWS estimates (kg/importers/oews): their shapes are at the end of ontology/shapes.ttl.
+OEWS_MESSAGES = {
+    "occupation": "An occupation estimate must be about exactly one occupation that exists in the graph "
+    "(ckg:about, a ckg:SocOccupation).",
+    "area": "An occupation estimate must be for exactly one area that exists in the graph "
+    "(sdmx-dimension:refArea, a ckg:Area).",
+    "period": "An occupation estimate must have exactly one reference period (ckg:refPeriod) typed "
+    'xsd:gYearMonth, such as "2025-05".',
+    "source": "An occupation estimate must cite its source (ckg:source), the statistical release.",
+    "dataset": "An occupation estimate must belong to exactly one data set (qb:dataSet, a qb:DataSet).",
+    "value": "A measure of an occupation estimate has neither a value nor a note whose footnote explains its "
+    "absence.",
+    "order": "The wage percentiles of an occupation estimate are out of order "
+    "(10th <= 25th <= median <= 75th <= 90th).",
+    "top": "A note with footnote 5 (a top-coded wage) must state the wage's lower bound (ckg:lowerBound).",
+    "bound": "A lower bound (ckg:lowerBound) is only stated on a note with footnote 5 (a top-coded wage).",
+    "unit": "A measure of a data structure must have exactly one unit (ckg:unit).",
+    "currency": "A measure in money (a ckg:MonetaryUnit) must state its currency (ckg:currency), "
+    'such as "USD".',
+}
+CASES |= {
+    f"broken-oews-{name}": (shape, {OEWS_MESSAGES[key]}, {focus})
+    for name, shape, key, focus in (
+        ("estimate-unknown-occupation", "EstimateOccupationShape", "occupation", "estimate"),
+        ("estimate-unknown-area", "EstimateAreaShape", "area", "estimate"),
+        ("estimate-no-period", "EstimatePeriodShape", "period", "estimate"),
+        ("estimate-no-source", "EstimateSourceShape", "source", "estimate"),
+        ("estimate-no-dataset", "EstimateDataSetShape", "dataset", "estimate"),
+        ("estimate-value-missing", "EstimateValueOrNoteShape", "value", "estimate"),
+        ("percentiles-out-of-order", "PercentileOrderShape", "order", "estimate"),
+        ("top-coded-without-bound", "TopCodedNoteShape", "top", "note"),
+        ("bound-without-footnote-5", "LowerBoundFootnoteShape", "bound", "note"),
+        ("measure-no-unit", "MeasureUnitShape", "unit", "headcount"),
+        ("measure-money-without-currency", "MeasureCurrencyShape", "currency", "pay"),
+    )
+}
+
 # Node shapes whose constraints are reported by their property shapes (their own sh:message is a summary).
 CONTAINERS = {
     "ProfessionShape",
@@ -189,6 +226,8 @@ CONTAINERS = {
     "ReportedUnderShape",
     "LicensingRequirementShape",
     "MonthBoundsShape",
+    "OccupationEstimateShape",
+    "MeasureShape",
 }
 
 

@@ -130,12 +130,18 @@ def test_the_catalogue_answers_what_users_ask(catalogue):
     assert catalogue["occupation-schema"].kind == "CONSTRUCT"
 
 
+def seed_queries(catalogue) -> dict:
+    """The stored queries over the seed: those tagged oews answer over the imported OEWS data, and
+    tests/test_import_oews.py tests them."""
+    return {name: stored for name, stored in catalogue.items() if "oews" not in stored.tags}
+
+
 def test_every_stored_query_has_an_exact_answer_test(catalogue):
-    assert set(catalogue) - COVERED == set()
+    assert set(seed_queries(catalogue)) - COVERED == set()
 
 
 def test_every_query_answers_its_examples_and_defaults(answer, catalogue):
-    for name, stored in catalogue.items():
+    for name, stored in seed_queries(catalogue).items():
         examples = {p.name: p.example for p in stored.params if p.example is not None}
         for params in (examples, {p: v for p, v in examples.items() if stored.param(p).required}):
             result = answer(name, **params)

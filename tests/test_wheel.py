@@ -59,6 +59,10 @@ def installed(tmp_path_factory):
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAREERS_KG_") and k != "PYTHONPATH"}
     env.update(HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"))
+    # the wheel's own seed file: the default data also holds the OEWS release, which takes minutes to build
+    (seed,) = venv.glob("lib/python3*/site-packages/kg/share/data/careers.ttl")
+    assert (seed.parent / "oews-2025" / "oews-2025.nt.gz").is_file()  # the release travels in the wheel
+    env["CAREERS_KG_DATA"] = str(seed)
     return venv / "bin" / "careers-kg", elsewhere, env, home
 
 

@@ -67,8 +67,11 @@ class KnowledgeGraph:
         return _assemble(named, [self.union, *(g for _, g in graphs)], self.version, self.report, counts)
 
 
-def build(settings: Settings, *, use_cache: bool = True, progress: Progress | None = None) -> KnowledgeGraph:
-    """The KnowledgeGraph for *settings*, from the cache when the inputs are unchanged.
+def build(
+    settings: Settings, *, use_cache: bool = True, progress: Progress | None = None, keep: bool = True
+) -> KnowledgeGraph:
+    """The KnowledgeGraph for *settings*, from the cache when the inputs are unchanged; *keep* False does not
+    write the cache (a caller that keeps the result elsewhere, e.g. in an Oxigraph store).
     Raises `DataError` (unreadable or unparsable input) or `ValidationFailed` (non-conforming data)."""
     say = progress or (lambda message: None)
     inputs = read_inputs(settings)
@@ -90,7 +93,7 @@ def build(settings: Settings, *, use_cache: bool = True, progress: Progress | No
         {"data": len(data), "ontology": len(ontology), "inferred": len(inferred)}
         | {iri: len(g) for iri, g in extras},
     )
-    if use_cache:
+    if use_cache and keep:
         say("writing the build cache")
         cache.store(settings.cache_dir, key, _to_parts(kg))
     return kg

@@ -3,6 +3,7 @@ line."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import warnings
 import xml.sax
@@ -38,9 +39,15 @@ def read_bytes(path: Path, root: Path | None = None) -> bytes:
 def parse_bytes(data: bytes, name: str, graph: Graph | None = None) -> Graph:
     """Parse *data* (in the format given by *name*'s extension) into *graph* (a new graph when None)."""
     graph = new_graph() if graph is None else graph
-    fmt = graph_format_for_path(name)
+    compressed = name.lower().endswith(".gz")  # e.g. data/oews-2025/oews-2025.nt.gz
+    fmt = graph_format_for_path(name[:-3] if compressed else name)
     if fmt is None:
         raise DataError(f"{name}: unsupported file type (use .ttl, .nt, .rdf or .jsonld)")
+    if compressed:
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise DataError(f"{name}: the gzip file is damaged or truncated ({exc})") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -1,10 +1,11 @@
 """SHACL validation turned into a plain `Report` value that pages, the CLI and the build cache can hold.
 
-Two engines give the same report: pyshacl (the reference) and `kg.pipeline.shacl_compiled`, which runs
-shapes that use
-only the features it supports 12 times faster at 10⁵ triples and over 20 times faster at 10⁶, in a fraction of
-the memory. `validate` picks pyshacl for small data and the compiled validator from `COMPILED_FROM` triples
-on, when it can run the shapes.
+Two engines give the same report: pyshacl (the reference) and `kg.pipeline.shacl` (the compiled
+validator), which runs shapes that use only the features it supports 12 times faster at 10⁵ triples and over
+20 times faster at 10⁶, in a fraction of the memory. `validate` picks pyshacl for small data and the
+compiled validator from `COMPILED_FROM` triples on, when it can run the shapes. (pyshacl-turbo, a Rust engine,
+gives pyshacl's reports too, but takes 8 times the compiled validator's time at 10⁵ triples and 15 times its
+CPU time at 10⁶: docs/architecture.md, "Validation engine".)
 """
 
 from __future__ import annotations
@@ -32,8 +33,7 @@ def validate(
     mixed in (for rdfs:subClassOf) and no inference. Warnings and infos do not stop the data from conforming.
     Labels in the report come from *labels* (default: the data and ontology).
 
-    *engine* is "pyshacl", "compiled" (`kg.pipeline.shacl_compiled`; ValueError if it cannot run these
-    shapes) or
+    *engine* is "pyshacl", "compiled" (`kg.pipeline.shacl`; ValueError if it cannot run these shapes) or
     "auto": the compiled validator when the data has at least `COMPILED_FROM` triples and it can run the
     shapes, else pyshacl. Both give the same report."""
     graphs = [data] if isinstance(data, Graph) else list(data)
@@ -49,13 +49,13 @@ def _compiled(graphs: list[Graph], shapes: Graph, ontology: Graph | None, engine
         raise ValueError(f"unknown validation engine {engine!r}: use one of {', '.join(ENGINES)}")
     if engine == "pyshacl" or (engine == "auto" and sum(len(g) for g in graphs) < COMPILED_FROM):
         return None
-    from kg.pipeline import shacl_compiled
+    from kg.pipeline import shacl
 
     try:
-        compiled = shacl_compiled.compile_or_raise(shapes)
+        compiled = shacl.compile_or_raise(shapes)
         compiled.check_ontology(ontology)
         return compiled
-    except shacl_compiled.Unsupported as why:
+    except shacl.Unsupported as why:
         if engine == "compiled":
             raise ValueError(f"The compiled SHACL validator does not support {why}.") from None
         return None

@@ -44,6 +44,7 @@ HEADER_KEYS = ("description", "params", "tags", "title")
 PARAM_KEYS = ("class", "default", "description", "example", "required", "type")
 NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+RESERVED = frozenset({"pretty"})  # URL arguments of /queries/<name> that are not parameters
 
 
 ParamError = conv.ParamError
@@ -216,6 +217,8 @@ def _params(raw: Any, fail: Any) -> tuple[Param, ...]:
     for name, spec in raw.items():
         if not isinstance(name, str) or not VAR_NAME.fullmatch(name):
             raise fail(f"parameter name {name!r} is not a SPARQL variable name")
+        if name in RESERVED:
+            raise fail(f"parameter name {name!r} is reserved (?{name}=1 asks for indented JSON results)")
         if not isinstance(spec, dict):
             raise fail(f"parameter {name!r} must be a mapping such as {{type: iri, required: true}}")
         unknown = sorted(set(spec) - set(PARAM_KEYS))
@@ -325,7 +328,7 @@ def run(
     max_rows: int | None = None,
 ) -> QueryResult:
     """Bind *raw* parameters, check them against the graph and execute the prepared query under the guards
-    of `kg.query.execute`."""
+    of `kg.query.execute` (a stored query: on the memory store, in this process under its time limit)."""
     bindings = bind(stored, raw)
     check_values(kg, stored, bindings, raw)
-    return execute(kg, stored.prepared, bindings=bindings, timeout=timeout, max_rows=max_rows)
+    return execute(kg, stored.prepared, bindings=bindings, timeout=timeout, max_rows=max_rows, stored=True)

@@ -10,6 +10,14 @@ graphs only:
   choose among the locally held graphs: the default graph is the merge of the chosen graphs, and an IRI not
   held locally is an empty graph — nothing is ever fetched or read from disk.
 
+``execute_serialized`` answers in a wire format (JSON, XML, CSV, TSV; N-Triples, Turtle…): the bytes are
+written where the rows are — by the Oxigraph store's own writers in its child, by rdflib's in the memory
+store's child — and only a format that needs the rows as terms (a page, a labelled table) brings them back.
+
+Stored queries (``stored=True``: written by this project, parameters typed and bound, never pasted) on the
+memory store run in this process under `kg.query.deadline`, with no fork: see docs/architecture.md, "What
+runs in the sandbox". Everything else runs in a sandboxed child.
+
 Untrusted text should be passed to ``execute`` as a string: it is then parsed inside the child, under the time
 limit (pyparsing needs seconds for some 100 KB texts). ``prepare`` parses in the calling process: for stored
 queries, parsed once at start-up.
@@ -20,13 +28,12 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
-from rdflib import BNode, Dataset, Graph, URIRef, Variable
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib import BNode, Graph, URIRef, Variable
 from rdflib.plugins.sparql import aggregates, operators  # noqa: F401 - imported before fork, not in the child
 from rdflib.plugins.sparql.evaluate import evalPart
 from rdflib.plugins.sparql.evalutils import _fillTemplate
@@ -35,16 +42,22 @@ from rdflib.term import Node
 
 from kg.errors import QueryError
 from kg.query import sandbox
+from kg.query.dataset import local_dataset
+from kg.query.deadline import Expired, deadline
 from kg.query.guard import MAX_QUERY_BYTES, Prepared, check_text, is_update, prepare, query_kind
+from kg.rdf import formats
+from kg.rdf.results import indent_json
 from kg.stores import wire
-from kg.stores.base import UNION_GRAPH, Backend, backend, cap
+from kg.stores.base import Backend, Serializing, backend, cap
 
 __all__ = [
     "MAX_QUERY_BYTES",
     "Prepared",
     "QueryError",
     "QueryResult",
+    "Serialized",
     "execute",
+    "execute_serialized",
     "is_update",
     "prepare",
     "query_kind",
@@ -63,6 +76,21 @@ class QueryResult:
     truncated: bool = False  # the row (or triple) cap was hit
 
 
+@dataclass(frozen=True)
+class Serialized:
+    """A result as the bytes of one format (`execute_serialized`)."""
+
+    kind: str  # the query form
+    fmt: str  # the format written (a name of kg.rdf.formats)
+    body: bytes | None  # None for a page ("html"): build it from `result`
+    truncated: bool  # the row (or triple) cap was hit
+    result: QueryResult | None = None  # the rows as terms, when they came back as terms
+
+
+KINDS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+CHILD_FORMATS = ("json", "xml", "csv", "tsv", "ntriples", "turtle")  # written in the memory store's child
+
+
 def execute(
     kg: Any,
     query: str | Prepared,
@@ -73,40 +101,123 @@ def execute(
     timeout: float | None = None,
     max_rows: int | None = None,
     max_memory: int | None = sandbox.MEMORY_HEADROOM,
+    stored: bool = False,
 ) -> QueryResult:
-    """Evaluate *query* over *kg* in a sandboxed child; QueryError (400, 413, 503…) if unanswerable."""
+    """Evaluate *query* over *kg* in a sandboxed child (*stored*: a stored query, which on the memory store
+    runs in this process under its own time limit); QueryError (400, 413, 503…) if unanswerable."""
+    answer = _run(kg, query, None, bindings, default_graph_uris, named_graph_uris, timeout, max_rows,
+                  max_memory, stored)  # fmt: skip
+    assert isinstance(answer, QueryResult)
+    return answer
+
+
+def execute_serialized(
+    kg: Any,
+    query: str | Prepared,
+    fmt: str | Mapping[str, str],
+    *,
+    bindings: Mapping[str, Node] | None = None,
+    default_graph_uris: Sequence[str] = (),
+    named_graph_uris: Sequence[str] = (),
+    timeout: float | None = None,
+    max_rows: int | None = None,
+    max_memory: int | None = sandbox.MEMORY_HEADROOM,
+    stored: bool = False,
+    pretty: bool = False,
+    labels: Callable[[Node], str] | None = None,
+) -> Serialized:
+    """`execute`, answered in the format *fmt* (or *fmt*[kind] when the query form is not known yet) as
+    bytes written by the store that made the rows when it can (see the module docstring); JSON results are
+    compact unless *pretty*. *labels* names nodes in the ``table`` format. The body is None for a page
+    format, or a form *fmt* has no format for: `Serialized.result` holds the rows then."""
+    wanted = {kind: fmt for kind in KINDS} if isinstance(fmt, str) else dict(fmt)
+    answer = _run(kg, query, wanted, bindings, default_graph_uris, named_graph_uris, timeout, max_rows,
+                  max_memory, stored)  # fmt: skip
+    if isinstance(answer, Serialized):
+        out = answer
+    else:
+        chosen = wanted.get(answer.kind, "")  # "": no format was given for this form (body None)
+        written = bool(chosen) and formats.get(chosen).kind != "page"
+        body = formats.serialize_result(answer, chosen, labels) if written else None
+        out = Serialized(answer.kind, chosen, body, answer.truncated, answer)
+    if pretty and out.fmt == "json" and out.body is not None:
+        return Serialized(out.kind, out.fmt, indent_json(out.body), out.truncated, out.result)
+    return out
+
+
+def _run(
+    kg: Any,
+    query: str | Prepared,
+    wanted: dict[str, str] | None,
+    bindings: Mapping[str, Node] | None,
+    default_graph_uris: Sequence[str],
+    named_graph_uris: Sequence[str],
+    timeout: float | None,
+    max_rows: int | None,
+    max_memory: int | None,
+    stored: bool,
+) -> QueryResult | Serialized:
     if isinstance(query, str):
         check_text(query)  # size, update, nesting: refused before forking
     if max_rows is not None and max_rows < 0:
         raise ValueError("max_rows must be >= 0")
+    bindings = dict(bindings or {})
+    default_uris, named_uris = tuple(map(str, default_graph_uris)), tuple(map(str, named_graph_uris))
     _warm_up()
     store = backend(kg)  # None: the rdflib memory store, evaluated by rdflib below
     if store is not None:  # Oxigraph or a remote endpoint: one of the store's long-lived sandboxed children
-        request = _request(query, bindings or {}, default_graph_uris, named_graph_uris, max_rows, timeout)
+        request = _request(query, bindings, default_uris, named_uris, max_rows, timeout, wanted)
         answer = query_pool(store, max_memory=max_memory).call(request, timeout=timeout)
+    elif stored:  # a stored query on the memory store: here, under its own time limit
+        prepared = prepare(query) if isinstance(query, str) else query
+        return _in_process(kg, prepared, bindings, default_uris, named_uris, max_rows, timeout)
     else:  # a fresh fork per query: the child shares the in-memory graph copy-on-write
-        task = partial(
-            _evaluate,
-            kg,
-            query,
-            dict(bindings or {}),
-            tuple(map(str, default_graph_uris)),
-            tuple(map(str, named_graph_uris)),
-            max_rows,
-        )
+        task = partial(_evaluate, kg, query, bindings, default_uris, named_uris, max_rows, wanted)
         answer = sandbox.run(task, timeout=timeout, max_memory=max_memory)
-    doc = wire.decode(answer)
-    graph = None
-    if doc["kind"] in ("CONSTRUCT", "DESCRIBE"):
-        graph = wire.to_graph(doc["triples"], kg.union.namespaces())
-    return QueryResult(
-        kind=doc["kind"],
-        vars=doc["vars"],
-        rows=doc["rows"],
-        boolean=doc["boolean"],
-        graph=graph,
-        truncated=doc["truncated"],
-    )
+    return _decode(answer, kg)
+
+
+def _in_process(
+    kg: Any,
+    prepared: Prepared,
+    bindings: dict[str, Node],
+    default_uris: tuple[str, ...],
+    named_uris: tuple[str, ...],
+    max_rows: int | None,
+    timeout: float | None,
+) -> QueryResult:
+    try:
+        with deadline(timeout):
+            result, triples = _evaluate_terms(kg, prepared, bindings, default_uris, named_uris, max_rows)
+    except Expired:
+        raise QueryError(503, sandbox.timeout_message(timeout or 0)) from None
+    except Exception as exc:  # as the sandbox reports it: a status and a message, the detail to the log
+        raise sandbox.query_error(exc) from None
+    return _with_graph(result, triples, kg)
+
+
+def _with_graph(result: QueryResult, triples: list[Any], kg: Any) -> QueryResult:
+    if result.kind not in ("CONSTRUCT", "DESCRIBE"):
+        return result
+    return replace(result, graph=wire.to_graph(triples, kg.union.namespaces()))
+
+
+# --- answers from a child: "N" + a header line + bytes in a format, or "W" + the wire encoding ------------
+
+
+def _native(kind: str, fmt: str, truncated: bool, body: bytes) -> bytes:
+    head = json.dumps({"kind": kind, "fmt": fmt, "truncated": truncated}, separators=(",", ":"))
+    return b"N" + head.encode("ascii") + b"\n" + body
+
+
+def _decode(answer: bytes, kg: Any) -> QueryResult | Serialized:
+    if answer[:1] == b"N":
+        head, _, body = answer[1:].partition(b"\n")
+        doc = json.loads(head)
+        return Serialized(doc["kind"], doc["fmt"], body, doc["truncated"])
+    doc = wire.decode(answer[1:])
+    result = QueryResult(doc["kind"], doc["vars"], doc["rows"], doc["boolean"], None, doc["truncated"])
+    return _with_graph(result, doc["triples"], kg)
 
 
 _pool_lock = threading.Lock()
@@ -129,11 +240,13 @@ _warm = False
 
 def _warm_up() -> None:
     """Do once in the parent what every child would otherwise redo: pyparsing streamlines the SPARQL grammar
-    on its first parse (about 40 ms)."""
+    on its first parse (about 40 ms); rdflib imports a serializer on first use (a child reads no file)."""
     global _warm
     with _warm_lock:
         if not _warm:
             prepare("ASK { ?s ?p ?o FILTER(REGEX(STR(?s), '^x')) }")
+            for fmt in ("ntriples", "turtle"):  # rdflib loads its serializer plugins on first use
+                formats.serialize_graph(Graph(), fmt)
             _warm = True
 
 
@@ -147,10 +260,34 @@ def _evaluate(
     default_uris: tuple[str, ...],
     named_uris: tuple[str, ...],
     max_rows: int | None,
+    wanted: dict[str, str] | None = None,
 ) -> bytes:
+    """In the memory store's child: the answer, written in the wanted format when rdflib's writers can do it
+    here (`CHILD_FORMATS`), else wire-encoded."""
     prepared = prepare(query) if isinstance(query, str) else query
+    result, triples = _evaluate_terms(kg, prepared, bindings, default_uris, named_uris, max_rows)
+    fmt = (wanted or {}).get(result.kind)
+    graph_format = fmt in formats.GRAPH_FORMATS
+    if fmt in CHILD_FORMATS and (not graph_format or result.kind in ("CONSTRUCT", "DESCRIBE")):
+        body = formats.serialize_result(_with_graph(result, triples, kg), fmt)
+        return _native(result.kind, fmt, result.truncated, body)
+    return b"W" + wire.encode(
+        result.kind, vars=result.vars, rows=result.rows, boolean=result.boolean, triples=triples,
+        truncated=result.truncated,
+    )  # fmt: skip
+
+
+def _evaluate_terms(
+    kg: Any,
+    prepared: Prepared,
+    bindings: Mapping[str, Node],
+    default_uris: tuple[str, ...],
+    named_uris: tuple[str, ...],
+    max_rows: int | None,
+) -> tuple[QueryResult, list[tuple[Node, Node, Node]]]:
+    """The result of *prepared* by rdflib on the in-memory graphs (the triples of a graph result apart)."""
     default_uris, named_uris = _dataset_iris(prepared, default_uris, named_uris)
-    default, named = _dataset(kg, default_uris, named_uris)
+    default, named = local_dataset(kg, default_uris, named_uris)
     init = {Variable(k): v for k, v in bindings.items()}
     ctx = QueryContext(named, initBindings=init)  # no datasetClause: rdflib would load the IRIs
     ctx.graph = default
@@ -159,15 +296,15 @@ def _evaluate(
     if prepared.kind == "SELECT":
         solutions = evalPart(ctx, algebra)["bindings"]
         vars = [Variable(v) for v in prepared.vars]
-        rows, truncated = cap(([s.get(v) for v in vars] for s in solutions), max_rows)
-        return wire.encode("SELECT", vars=prepared.vars, rows=rows, truncated=truncated)
+        rows, truncated = cap((tuple(s.get(v) for v in vars) for s in solutions), max_rows)
+        return QueryResult("SELECT", prepared.vars, tuple(rows), truncated=truncated), []
     if prepared.kind == "ASK":
-        return wire.encode("ASK", boolean=bool(evalPart(ctx, algebra)["askAnswer"]))
+        return QueryResult("ASK", boolean=bool(evalPart(ctx, algebra)["askAnswer"])), []
     if prepared.kind == "CONSTRUCT":
         triples, truncated = cap(_construct(ctx, algebra), max_rows)
     else:
         triples, truncated = cap(iter(evalPart(ctx, algebra)["graph"]), max_rows)
-    return wire.encode(prepared.kind, triples=triples, truncated=truncated)
+    return QueryResult(prepared.kind, truncated=truncated), triples
 
 
 def _dataset_iris(
@@ -196,6 +333,7 @@ def _request(
     named_graph_uris: Sequence[str],
     max_rows: int | None,
     timeout: float | None,
+    wanted: dict[str, str] | None = None,
 ) -> bytes:
     if isinstance(query, Prepared):
         _remember(query)
@@ -206,20 +344,26 @@ def _request(
         "named": list(map(str, named_graph_uris)),
         "max_rows": max_rows,
         "timeout": timeout,
+        "formats": wanted or {},
     }
     return json.dumps(request, separators=(",", ":")).encode("ascii")
 
 
 def _answer(store: Backend, payload: bytes) -> bytes:
-    """In the child: the encoded result of one request on *store* (see `kg.stores.base.Backend`)."""
+    """In the child: the answer to one request on *store* (see `kg.stores.base.Backend`), written by the
+    store in the wanted format when it can (`kg.stores.base.Serializing`), else wire-encoded."""
     request = json.loads(payload)
     text = request["query"]
     prepared = _prepared.get(text) or _remember(prepare(text))
     default_uris, named_uris = _dataset_iris(prepared, tuple(request["default"]), tuple(request["named"]))
     bindings = {name: wire.decode_term(value) for name, value in request["bindings"].items()}
-    return store.evaluate(
-        prepared, bindings, default_uris, named_uris, request["max_rows"], request["timeout"]
-    )
+    fmt = request.get("formats", {}).get(prepared.kind)
+    args = (prepared, bindings, default_uris, named_uris, request["max_rows"])
+    if fmt and isinstance(store, Serializing):
+        written = store.serialize(*args, fmt)
+        if written is not None:
+            return _native(prepared.kind, fmt, written[1], written[0])
+    return b"W" + store.evaluate(*args, request["timeout"])
 
 
 def _remember(prepared: Prepared) -> Prepared:
@@ -241,48 +385,3 @@ def _construct(ctx: QueryContext, algebra: Any) -> Iterator[tuple[Node, Node, No
             if triple not in seen and isinstance(s, (URIRef, BNode)) and isinstance(p, URIRef):
                 seen.add(triple)
                 yield triple
-
-
-def _dataset(kg: Any, default_uris: Sequence[str], named_uris: Sequence[str]) -> tuple[Graph, _LocalDataset]:
-    """The default graph and the named graphs of the query's dataset, from locally held graphs only."""
-    local = _local_graphs(kg)
-    if not default_uris and not named_uris:
-        return kg.union, _LocalDataset(local)
-    named = _LocalDataset({URIRef(i): local[URIRef(i)] for i in named_uris if URIRef(i) in local})
-    iris = [URIRef(i) for i in dict.fromkeys(default_uris)]
-    picked = [kg.union if str(iri) == UNION_GRAPH else local.get(iri) for iri in iris]
-    chosen = [g for g in picked if g is not None]
-    if len(chosen) == 1:
-        return chosen[0], named
-    merged = Graph()
-    for graph in chosen:
-        for triple in graph.triples((None, None, None)):
-            merged.add(triple)
-    return merged, named
-
-
-def _local_graphs(kg: Any) -> dict[URIRef, Graph]:
-    dataset = kg.dataset
-    graphs = dataset.graphs() if hasattr(dataset, "graphs") else dataset.contexts()
-    return {
-        g.identifier: g
-        for g in graphs
-        if isinstance(g.identifier, URIRef) and g.identifier != DATASET_DEFAULT_GRAPH_ID
-    }
-
-
-class _LocalDataset(Dataset):
-    """The named graphs a query may see: a fixed set of local graphs; any other IRI is an empty graph."""
-
-    def __init__(self, graphs: dict[URIRef, Graph]) -> None:
-        super().__init__()
-        self._local = graphs
-
-    def contexts(self, triple: Any = None) -> Iterator[Graph]:  # type: ignore[override]
-        return iter(self._local.values())
-
-    graphs = contexts  # type: ignore[assignment]
-
-    def get_context(self, identifier: Any, quoted: bool = False, base: str | None = None) -> Graph:
-        found = self._local.get(identifier) if isinstance(identifier, URIRef) else None
-        return found if found is not None else Graph()

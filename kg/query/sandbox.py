@@ -508,7 +508,8 @@ def _read_exactly(fd: int, size: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def _error_frame(exc: BaseException) -> bytes:
+def classify(exc: BaseException) -> tuple[int, str, str]:
+    """(HTTP status, message for the client, detail for the log) of an exception raised by a query."""
     detail = ""
     if isinstance(exc, QueryError):
         status, message = exc.status, exc.message
@@ -523,6 +524,19 @@ def _error_frame(exc: BaseException) -> bytes:
     else:
         status, message = 400, MSG_FAILED
         detail = "".join(traceback.format_exception(exc, limit=20))
+    return status, message, detail
+
+
+def query_error(exc: BaseException) -> QueryError:
+    """The QueryError for an exception raised by a query run in this process (the detail goes to the log)."""
+    status, message, detail = classify(exc)
+    if detail:
+        log.warning("query failed (%s): %s", message, detail[-8000:])
+    return QueryError(status, message)
+
+
+def _error_frame(exc: BaseException) -> bytes:
+    status, message, detail = classify(exc)
     body = b"E" + json.dumps({"status": status, "message": message, "detail": detail[-8000:]}).encode()
     return _HEADER.pack(len(body)) + body
 

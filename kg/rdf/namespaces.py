@@ -10,6 +10,8 @@ CKG = Namespace(BASE + "ontology#")  # ontology terms (classes, properties)
 ID = Namespace(BASE + "id/")  # entities: …/id/<slug>, resolved by /id/<slug> on the server
 GRAPH = Namespace(BASE + "graph/")  # named graphs: asserted data, ontology, inferred
 SCHEMA = Namespace("http://schema.org/")
+QB = Namespace("http://purl.org/linked-data/cube#")  # the W3C RDF Data Cube vocabulary
+SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
 
 ONTOLOGY_IRI = BASE + "ontology"
 GRAPH_DATA = GRAPH["data"]

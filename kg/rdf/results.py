@@ -44,7 +44,12 @@ def write_json(result: Any, labels: LabelFn | None = None) -> bytes:
             {v: _json_term(t) for v, t in zip(names, row, strict=False) if t is not None} for row in rows
         ]
         doc = {"head": {"vars": list(names)}, "results": {"bindings": bindings}}
-    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def indent_json(body: bytes) -> bytes:
+    """SPARQL JSON results (compact, as every store writes them) indented for people (``?pretty=1``)."""
+    return (json.dumps(json.loads(body), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def _json_term(term: Node) -> dict[str, str]:

@@ -47,6 +47,16 @@ _MODIFIER_END = frozenset({"LIMIT", "OFFSET", "HAVING", "VALUES", "SELECT", "CON
 
 
 def substitute(text: str, bindings: Mapping[str, Node]) -> str:
+    """`substitute_text`, remembered: a stored query is sent with the same few parameter values often."""
+    return _substitute(text, tuple(bindings.items()))
+
+
+@lru_cache(maxsize=1024)
+def _substitute(text: str, bindings: tuple[tuple[str, Node], ...]) -> str:
+    return substitute_text(text, dict(bindings))
+
+
+def substitute_text(text: str, bindings: Mapping[str, Node]) -> str:
     """*text* with every occurrence of a bound variable replaced by its RDF term (SEP-0007 substitution, what
     rdflib's initBindings and Oxigraph's substitutions do): ``(term AS ?v)`` in a SELECT projection,
     ``(term)`` in GROUP BY / ORDER BY, the bare term elsewhere. Terms are written in rdflib's N3 form (IRIs
@@ -136,6 +146,25 @@ class Backend(Protocol):
 
     def sandbox_needs(self) -> dict[str, Any]:
         """What the sandboxed child must keep (`keep_paths`: the store's files) or reach (`connect`)."""
+        ...
+
+
+@runtime_checkable
+class Serializing(Protocol):
+    """A backend that can also write results in a wire format itself (optional: the Oxigraph store)."""
+
+    def serialize(
+        self,
+        prepared: Any,
+        bindings: Mapping[str, Node],
+        default_uris: Sequence[str],
+        named_uris: Sequence[str],
+        max_rows: int | None,
+        fmt: str,
+    ) -> tuple[bytes, bool] | None:
+        """The result of *prepared* in the format *fmt* (a name of `kg.rdf.formats`) and whether the row cap
+        cut it, or None when this store does not write that format for this query (`evaluate` then answers).
+        Run in the store's sandboxed child, like `evaluate`."""
         ...
 
 

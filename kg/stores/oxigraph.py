@@ -17,7 +17,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from kg.stores import wire
+from kg.stores import native, wire
 from kg.stores.base import EMPTY_GRAPH, UNION_GRAPH, bound_or, cap, refuse_service, substitute
 
 # --- term conversion ---------------------------------------------------------------------------------------
@@ -82,6 +82,18 @@ class OxigraphBacked(OxigraphStore):
         """`kg.stores.base.Backend.evaluate` by Oxigraph (the child's deadline is the time limit)."""
         return evaluate_oxigraph(self, prepared, bindings, default_uris, named_uris, max_rows)
 
+    def serialize(
+        self,
+        prepared: Any,
+        bindings: Mapping[str, Node],
+        default_uris: Sequence[str],
+        named_uris: Sequence[str],
+        max_rows: int | None,
+        fmt: str,
+    ) -> tuple[bytes, bool] | None:
+        """`kg.stores.base.Serializing.serialize` by pyoxigraph's own writers (`kg.stores.native`)."""
+        return serialize_oxigraph(self, prepared, bindings, default_uris, named_uris, max_rows, fmt)
+
     def sandbox_needs(self) -> dict[str, Any]:
         return {"keep_paths": (self.directory,)}
 
@@ -119,6 +131,25 @@ def _graph_name(context: Any) -> Any:
     return ox.DefaultGraph() if str(ident) == str(DATASET_DEFAULT_GRAPH_ID) else to_ox(URIRef(str(ident)))
 
 
+def query_kwargs(
+    store: OxigraphBacked, default_uris: Sequence[str], named_uris: Sequence[str]
+) -> dict[str, Any]:
+    """pyoxigraph's dataset arguments for the dataset rules of `kg.query.execute`."""
+    import pyoxigraph as ox
+
+    if not default_uris and not named_uris:
+        return store._default_kwargs()
+    local = set(store.graphs)
+    union = [ox.DefaultGraph()] if store.union_in_default else [ox.NamedNode(g) for g in store.graphs]
+    default: list[Any] = []
+    for iri in dict.fromkeys(default_uris):
+        default += union if iri == UNION_GRAPH else [ox.NamedNode(iri)] if iri in local else []
+    return {
+        "default_graph": default or [ox.NamedNode(EMPTY_GRAPH)],
+        "named_graphs": [ox.NamedNode(i) for i in dict.fromkeys(named_uris) if i in local],
+    }
+
+
 def evaluate_oxigraph(
     store: OxigraphBacked,
     prepared: Any,
@@ -129,17 +160,7 @@ def evaluate_oxigraph(
 ) -> bytes:
     import pyoxigraph as ox
 
-    kwargs: dict[str, Any] = {}
-    if not default_uris and not named_uris:
-        kwargs = store._default_kwargs()
-    else:
-        local = set(store.graphs)
-        union = [ox.DefaultGraph()] if store.union_in_default else [ox.NamedNode(g) for g in store.graphs]
-        default: list[Any] = []
-        for iri in dict.fromkeys(default_uris):
-            default += union if iri == UNION_GRAPH else [ox.NamedNode(iri)] if iri in local else []
-        kwargs["default_graph"] = default or [ox.NamedNode(EMPTY_GRAPH)]
-        kwargs["named_graphs"] = [ox.NamedNode(i) for i in dict.fromkeys(named_uris) if i in local]
+    kwargs = query_kwargs(store, default_uris, named_uris)
     text = prepared.text
     if bindings and prepared.kind == "SELECT" and not set(bindings) <= set(prepared.vars):
         text = substitute(text, bindings)  # Oxigraph substitutes projected variables only
@@ -158,6 +179,39 @@ def evaluate_oxigraph(
     triples = ((x.subject, x.predicate, x.object) for x in result)
     taken, truncated = cap(_distinct(triples), max_rows)
     return wire.encode(prepared.kind, triples=taken, truncated=truncated, term=_ox_wire)
+
+
+def serialize_oxigraph(
+    store: OxigraphBacked,
+    prepared: Any,
+    bindings: Mapping[str, Node],
+    default_uris: Sequence[str],
+    named_uris: Sequence[str],
+    max_rows: int | None,
+    fmt: str,
+) -> tuple[bytes, bool] | None:
+    """The result in *fmt* and whether the cap cut it, written by pyoxigraph; None for a format it does not
+    write here, or a ``SELECT *`` whose bound variables Oxigraph would drop (`evaluate_oxigraph` fills them).
+    Parameters of a SELECT are substituted into the text, so that a projected one is bound as ``(term AS
+    ?v)``: Oxigraph drops projected variables bound through its substitutions."""
+    import pyoxigraph as ox
+
+    graph = prepared.kind in ("CONSTRUCT", "DESCRIBE")
+    if fmt not in (native.GRAPH_FORMATS if graph else native.RESULT_FORMATS):
+        return None
+    kwargs = query_kwargs(store, default_uris, named_uris)
+    text = prepared.text
+    if bindings and prepared.kind == "SELECT":
+        text = substitute(text, bindings)
+    elif bindings:
+        kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+    refuse_service(text)
+    result = store._inner.query(text, **kwargs)
+    if graph:
+        return native.triples(result, fmt, max_rows)
+    if prepared.kind == "SELECT" and tuple(v.value for v in result.variables) != prepared.vars:
+        return None
+    return native.solutions(result, fmt, max_rows)
 
 
 _XSD_STRING = str(XSD.string)

@@ -80,13 +80,21 @@ def resolve_store(settings: Settings) -> StoreSpec:
     spec = parse_store(settings.store)
     if spec.kind != "auto":
         return spec
-    size = 0
-    for path in settings.data_files:
-        try:
-            size += Path(path).stat().st_size
-        except OSError:
-            pass  # the build names the unreadable file
+    size = sum(_uncompressed_size(Path(path)) for path in settings.data_files)
     return StoreSpec("oxigraph" if size >= AUTO_OXIGRAPH_BYTES else "memory")
+
+
+def _uncompressed_size(path: Path) -> int:
+    """The size of *path*'s content: for a gzip file, the size its trailer records (mod 2**32); 0 when it
+    cannot be read (the build names the unreadable file)."""
+    try:
+        with path.open("rb") as src:
+            if path.name.endswith(".gz"):
+                src.seek(-4, 2)
+                return int.from_bytes(src.read(4), "little")
+            return src.seek(0, 2)
+    except OSError:
+        return 0
 
 
 def open_kg(settings: Settings, *, use_cache: bool = True, progress: Progress | None = None) -> Any:
@@ -136,7 +144,8 @@ def _open_oxigraph(settings: Settings, spec: StoreSpec, *, use_cache: bool, prog
     directory = _oxigraph_dir(settings, spec, inputs.version)
     meta = _read_meta(directory)
     if meta is None or meta["key"] != key or not use_cache:
-        kg = build(settings, use_cache=use_cache, progress=progress)
+        # the store keeps the result: no second copy of a large graph in the memory store's cache
+        kg = build(settings, use_cache=use_cache, progress=progress, keep=False)
         if progress:
             progress(f"loading the Oxigraph store in {directory}")
         meta = _load_oxigraph(directory, kg, key=key)

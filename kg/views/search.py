@@ -24,13 +24,16 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 
+from kg.pipeline import cache
 from kg.rdf.labels import label
 from kg.rdf.namespaces import CKG, SCHEMA
 
+INDEX_FORMAT = 1  # bump when the index's structure or normalization changes (cached indexes are then rebuilt)
 # The label properties searched, in order of preference when one entity matches through several.
 FIELDS: tuple[tuple[URIRef, str], ...] = (
     (SKOS.prefLabel, "prefLabel"),
@@ -42,7 +45,8 @@ FIELDS: tuple[tuple[URIRef, str], ...] = (
 CODE_FIELD = len(FIELDS) - 1
 # An entity is found by the codes it links to (a profession by its SOC code) as well as by its own.
 CODE_LINKS = (CKG.occupationCode, SCHEMA.occupationalCategory)
-NOT_INDEXED = (CKG.Statistic,)  # one node per figure: found from the page of what it is about
+# one node per figure: found from the page of what it is about
+NOT_INDEXED = (CKG.Statistic, CKG.OccupationEstimate, CKG.EstimateNote)
 # The kind of a hit in plain words: the first class (asserted or inferred) it belongs to.
 KINDS: tuple[tuple[URIRef, str], ...] = (
     (CKG.Profession, "profession"),
@@ -180,6 +184,27 @@ class SearchIndex:
             self._stems.setdefault(_stem(word), []).append(word)
             for variant in _deletions(word):
                 self._deletes.setdefault(variant, set()).add(word)
+
+    @classmethod
+    def cached(cls, graph: Graph, types_graph: Graph | None, cache_dir: Path, version: str) -> SearchIndex:
+        """`build`, kept in the build cache under the graph's *version*: with the OEWS release, collecting the
+        names takes seconds (a million triples behind the store), loading them back milliseconds."""
+        key = f"{version}-{INDEX_FORMAT}"
+        parts = cache.load(cache_dir, key, kind="search")
+        if parts is not None and isinstance(parts.get("index"), cls):
+            index = parts["index"]
+            index._graph, index._types = graph, types_graph if types_graph is not None else graph
+            return index
+        index = cls.build(graph, types_graph)
+        cache.store(cache_dir, key, {"index": index}, kind="search")
+        return index
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Everything but the graphs (re-attached by `cached`) and the labels memo."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_graph", "_types", "_labels")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, _labels={})
 
     @classmethod
     def build(cls, graph: Graph, types_graph: Graph | None = None) -> SearchIndex:

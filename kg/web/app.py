@@ -20,7 +20,7 @@ from kg.config import Settings
 from kg.errors import QueryError
 from kg.views.release import cite_as, dataset_version, release
 from kg.web.cache import ResponseCache
-from kg.web.links import href
+from kg.web.links import href, term_html
 from kg.web.respond import error_response
 from kg.web.state import WebState
 
@@ -47,6 +47,7 @@ def create_app(settings: Settings, kg: Any | None = None) -> Flask:
     state = WebState.create(settings, kg)
     app.extensions["careers_kg"] = state
     app.jinja_env.filters["href"] = href
+    app.jinja_env.filters["term_html"] = term_html
     app.jinja_env.globals.update(
         version=dataset_version(kg), cite_as=cite_as(kg), license_url=release().license_url
     )

@@ -36,7 +36,7 @@ class WebState:
             settings=settings,
             kg=kg,
             catalogue=load_catalogue(settings.queries_dir, settings.root, settings.cache_dir),
-            search=SearchIndex.build(kg.union, kg.data),
+            search=SearchIndex.cached(kg.union, kg.data, settings.cache_dir, kg.version),
             professions=professions(kg),
         )
 

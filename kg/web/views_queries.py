@@ -15,7 +15,7 @@ from rdflib import URIRef
 
 from kg.errors import ParamError
 from kg.query.catalogue import StoredQuery, bind, check_values
-from kg.query.execute import execute
+from kg.query.execute import execute_serialized
 from kg.query.params import Choice, choices
 from kg.rdf import formats
 from kg.views.release import comment as release_comment
@@ -33,12 +33,13 @@ from kg.web.respond import (
 from kg.web.respond import page as render_page
 from kg.web.state import state
 from kg.web.table import result_table
-from kg.web.views_sparql import result_response
+from kg.web.views_sparql import answer_response, is_pretty
 
 bp = Blueprint("queries", __name__)
 SELECT_FORMATS = ("html", "json", "csv", "tsv", "xml")
 GRAPH_FORMATS = ("html", "turtle", "jsonld")
 SELECT_UP_TO = 60  # members shown as a <select>; more get a text box with a <datalist>
+PRETTY = "pretty"  # ?pretty=1: indented JSON results (not a query parameter: no stored query may use it)
 
 
 def formats_for(stored: StoredQuery) -> tuple[str, ...]:
@@ -100,6 +101,7 @@ def stored(name: str) -> Response:
         abort(404, description=f"a {query.kind} query has no {formats.BY_NAME[suffix_fmt].extension} format")
     fmt = negotiate(allowed, suffix_fmt)
     raw = single_args()
+    pretty = is_pretty(raw.pop(PRETTY, None))
     alts = alternates(f"/queries/{base}", allowed[1:], raw)
     alts.insert(0, Alternate(f"/queries/{base}" + (f"?{urlencode(raw)}" if raw else ""), "text/html", "html"))
     runnable = bool(raw) or not any(p.required for p in query.params)
@@ -112,16 +114,19 @@ def stored(name: str) -> Response:
         if fmt == "html":
             return _page(query, raw, alts, None, exc, 400)
         return send_json(param_error(exc), status=400, alts=alts)
-    result = execute(
+    answer = execute_serialized(
         st.kg,
         query.prepared,
+        fmt,
         bindings=bindings,
         timeout=st.settings.query_timeout,
         max_rows=st.settings.max_rows,
+        stored=True,
+        pretty=pretty,
     )
     if fmt == "html":
-        return _page(query, raw, alts, result, None, 200)
-    response = result_response(result, fmt)
+        return _page(query, raw, alts, answer.result, None, 200)
+    response = answer_response(answer)
     response.headers["Link"] = link_header(alts)
     if fmt in ("csv", "tsv"):  # a download: the citation as a '#' line (never on /sparql: see README)
         response.set_data(formats.with_comment(response.get_data(), fmt, release_comment(st.kg)))

@@ -24,7 +24,7 @@ from flask import Blueprint, Response, abort, request, url_for
 from rdflib import OWL, RDF, RDFS, URIRef
 
 from kg.errors import QueryError
-from kg.query.execute import QueryResult, execute, query_kind
+from kg.query.execute import KINDS, QueryResult, Serialized, execute_serialized, query_kind
 from kg.rdf import formats
 from kg.rdf.namespaces import PREFIXES, SKOS
 from kg.web.respond import negotiate, page, send, wants_html
@@ -64,6 +64,7 @@ class Protocol:
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     formats: list[str] = field(default_factory=list)
+    pretty: list[str] = field(default_factory=list)  # not a protocol parameter: indented JSON results
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -86,33 +87,50 @@ def endpoint() -> Response:
     text = params.queries[0]
     if not text.strip():
         abort(400, description="parameter 'query' is empty")
-    fmt = _choose_format(query_kind(text), params.formats)
+    fmt = _choose_format(query_kind(text), params.formats)  # the lexer's guess of the form: 406 here
     st = state()
     try:
-        result = execute(
+        answer = execute_serialized(
             st.kg,
             text,
+            _formats_by_kind(fmt, params.formats),
             default_graph_uris=params.default_graphs,
             named_graph_uris=params.named_graphs,
             timeout=st.settings.query_timeout,
             max_rows=st.settings.max_rows,
+            pretty=is_pretty(params.pretty[-1] if params.pretty else None),
         )
     except QueryError as exc:
         if fmt != "html":
             raise
         return _query_page(text, None, exc)  # the error shown above the query, which is kept
-    if fmt not in _candidates(result.kind):  # the lexer guessed the form wrongly: negotiate again
-        fmt = _choose_format(result.kind, params.formats)
-    if fmt == "html":
-        return _query_page(text, result)
-    return result_response(result, fmt)
+    if answer.fmt == "html":
+        return _query_page(text, answer.result)
+    if answer.body is None:  # the guess was wrong and nothing acceptable fits the real form
+        _choose_format(answer.kind, params.formats)  # 406
+    return answer_response(answer)
 
 
-def result_response(result: QueryResult, fmt: str) -> Response:
+def answer_response(answer: Serialized) -> Response:
     """A query result in a data format, with the truncation header when the row cap was hit."""
-    body = formats.serialize_result(result, fmt)
-    headers = {TRUNCATED_HEADER: "true"} if result.truncated else {}
-    return send(body, formats.BY_NAME[fmt].content_type, headers=headers)
+    headers = {TRUNCATED_HEADER: "true"} if answer.truncated else {}
+    return send(answer.body or b"", formats.BY_NAME[answer.fmt].content_type, headers=headers)
+
+
+def is_pretty(value: str | None) -> bool:
+    """``pretty=1`` (or true, yes): SPARQL JSON results indented for people; compact otherwise."""
+    return value is not None and value.strip().lower() in ("1", "true", "yes")
+
+
+def _formats_by_kind(fmt: str, requested: list[str]) -> dict[str, str]:
+    """The format for each query form: *fmt* (negotiated for the guessed form) wherever it fits, else what
+    the hints and Accept pick for that form; a form nothing acceptable fits is left out."""
+    out = {}
+    for kind in KINDS:
+        chosen = fmt if fmt in _candidates(kind) else _pick_format(kind, requested)
+        if chosen is not None:
+            out[kind] = chosen
+    return out
 
 
 def _candidates(kind: str | None) -> tuple[str, ...]:
@@ -125,14 +143,19 @@ FORMAT_ALIASES = {"json-ld": "jsonld", "rdf+xml": "rdfxml", "rdf": "rdfxml", "n3
 
 def _choose_format(kind: str | None, requested: list[str]) -> str:
     """The first `format`/`output`/`results` hint that names a format for this query form; failing that,
-    the Accept header. Clients such as SPARQLWrapper send several hints (a name and a media type) at once;
-    hints naming formats this endpoint lacks are ignored, as other endpoints do."""
+    the Accept header (406 when nothing acceptable fits). Clients such as SPARQLWrapper send several hints
+    (a name and a media type) at once; hints naming formats this endpoint lacks are ignored, as other
+    endpoints do."""
+    return _pick_format(kind, requested) or negotiate(_candidates(kind))
+
+
+def _pick_format(kind: str | None, requested: list[str]) -> str | None:
     candidates = _candidates(kind)
     for value in requested:
         fmt = formats.resolve(FORMAT_ALIASES.get(value.strip().lower(), value), candidates)
         if fmt is not None:
             return fmt
-    return negotiate(candidates)
+    return formats.negotiate(request.headers.get("Accept"), candidates)
 
 
 def _read_protocol() -> Protocol:
@@ -166,6 +189,7 @@ def _read_protocol() -> Protocol:
         "results": params.formats,
         "using-graph-uri": params.updates,
         "using-named-graph-uri": params.updates,
+        "pretty": params.pretty,
     }
     for key, value in pairs:
         slot = slots.get(key)

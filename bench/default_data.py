@@ -1,0 +1,149 @@
+"""The default data at its real size: the seed alone beside the seed plus the BLS OEWS May 2025 release
+(national
+and state), measured side by side in one run — the targets of issue 12.
+
+    .venv/bin/python bench/default_data.py [--runs 5]
+
+For each data set, in fresh processes with a temporary cache: the cold build (`careers-kg build`: parse,
+OWL-RL
+closure, SHACL validation, and for the default data the load into an Oxigraph store; wall and CPU time, peak
+memory) once, then `careers-kg serve` (one worker) to its first `/healthz` 200 with that warm cache (median of
+--runs), the peak memory of the serving processes, and uncached page and stored-query latencies (median of 5
+requests with `Cache-Control: no-cache`). Targets: cold build of the default graph <= 60 s, warm start <= 1 s,
+peak memory of a serving worker <= 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXE = [sys.executable, "-m", "kg"]
+SEED = str(ROOT / "data" / "careers.ttl")
+PAGES = (
+    "/id/certified-medical-assistant",
+    "/id/soc2018-31-9092",
+    "/id/us-ca",
+    "/compare?a=certified-medical-assistant&b=medical-coder",
+    "/queries/then-and-now.json?subject=medical-assistant",
+    "/search.json?q=medical+assistant",
+)
+
+
+def env_for(cache: str, seed_only: bool) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAREERS_KG_")}
+    env["CAREERS_KG_CACHE"] = cache
+    if seed_only:
+        env["CAREERS_KG_DATA"] = SEED
+    return env
+
+
+def cold_build(env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak RSS (MB) of one `careers-kg build` with an empty cache."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run([*EXE, "build"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, after.ru_maxrss / 1024
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> float:
+    request = urllib.request.Request(url, headers={"Cache-Control": "no-cache"})
+    start = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=120) as reply:
+        reply.read()
+    return time.perf_counter() - start
+
+
+def serve(env: dict[str, str], runs: int) -> tuple[float, float, dict[str, float]]:
+    """Median seconds to the first /healthz 200, peak RSS (MB) of the serving processes, page latencies."""
+    starts: list[float] = []
+    peak = 0.0
+    pages: dict[str, float] = {}
+    for run in range(runs):
+        port = free_port()
+        start = time.perf_counter()
+        argv = [*EXE, "serve", "--port", str(port), "--workers", "1"]
+        proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while True:
+                try:
+                    get(f"http://127.0.0.1:{port}/healthz")
+                    break
+                except OSError:
+                    if proc.poll() is not None or time.perf_counter() - start > 120:
+                        raise RuntimeError("the server did not start") from None
+                    time.sleep(0.005)
+            starts.append(time.perf_counter() - start)
+            if run == runs - 1:
+                for path in PAGES:
+                    times = []
+                    for _ in range(6):
+                        try:
+                            times.append(get(f"http://127.0.0.1:{port}{path}"))
+                        except OSError:
+                            break
+                    if len(times) > 1:
+                        pages[path] = statistics.median(times[1:])  # the first request warms the worker
+                children = subprocess.run(
+                    ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True
+                ).stdout
+                for pid in [str(proc.pid), *children.split()]:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                    peak = max(peak, int(status.split("VmHWM:")[1].split()[0]) / 1024)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    return statistics.median(starts), peak, pages
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    rows = {}
+    for name, seed_only in (("seed", True), ("seed + OEWS", False)):
+        with tempfile.TemporaryDirectory(prefix="careers-kg-bench-") as cache:
+            env = env_for(cache, seed_only)
+            wall, cpu, build_peak = cold_build(env)
+            warm, serve_peak, pages = serve(env, args.runs)
+            rows[name] = (wall, cpu, build_peak, warm, serve_peak, pages)
+    print(f"{'':28}{'seed':>14}{'seed + OEWS':>14}{'ratio':>8}   target")
+    labels = (
+        ("cold build, wall (s)", 0, "60"),
+        ("cold build, CPU (s)", 1, ""),
+        ("cold build, peak RSS (MB)", 2, ""),
+        ("warm start to /healthz (s)", 3, "1"),
+        ("serving peak RSS (MB)", 4, "1024"),
+    )
+    a, b = rows["seed"], rows["seed + OEWS"]
+    for label, i, target in labels:
+        print(f"{label:<28}{a[i]:>14.3f}{b[i]:>14.3f}{b[i] / a[i]:>8.1f}   {target}")
+    print("\nuncached page p50 (ms), median of 5 after one warm-up request")
+    for path in PAGES:
+        left, right = a[5].get(path), b[5].get(path)
+        fmt = lambda v: f"{v * 1000:>14.1f}" if v is not None else f"{'-':>14}"  # noqa: E731
+        print(f"  {path[:60]:<62}{fmt(left)}{fmt(right)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
