@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-pytest_plugins = ["live"]
+pytest_plugins = ["live", "browsing"]
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -43,21 +43,6 @@ def require_chromium() -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{CHROMIUM} is missing in CI (apt-get install chromium)")
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); with CI=true this is a failure")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @dataclass
@@ -108,16 +93,6 @@ def open_tab(browser: Any, base: str, artifacts: Path, viewport: dict[str, int])
         yield tab
     finally:
         context.close()
-
-
-@pytest.fixture
-def tab(browser, live_server, artifacts) -> Iterator[Tab]:
-    yield from open_tab(browser, live_server.base, artifacts, DESKTOP)
-
-
-@pytest.fixture
-def phone(browser, live_server, artifacts) -> Iterator[Tab]:
-    yield from open_tab(browser, live_server.base, artifacts, PHONE)
 
 
 def texts(locator: Any) -> list[str]:
@@ -202,7 +177,11 @@ def test_compare_two_professions_with_the_picker(tab):
     page.get_by_role("button", name="Compare").click()
     page.wait_for_url(re.compile(r"/compare\?a=certified-medical-assistant&b=medical-coder$"))
     assert texts(page.locator("h1")) == ["Certified Medical Assistant vs. Medical Coder"]
-    assert texts(page.locator("thead th")) == ["Aspect", "Certified Medical Assistant", "Medical Coder"]
+    assert texts(page.locator("table.compare thead th")) == [
+        "Aspect",
+        "Certified Medical Assistant",
+        "Medical Coder",
+    ]
     cells = page.locator("tr#median_annual td")
     assert cells.count() == 2
     assert "31,540" in cells.nth(0).inner_text()
@@ -312,7 +291,7 @@ def test_entity_page_shows_dates_and_the_source_of_each_claim(browser, live_serv
         assert cells[:4] == ["$31,540", "US dollars per year", "2016-05", "2017-03-31"]
         assert cells[4].endswith(" years old")  # counted from 2017-03-31 to the day the test runs
         assert int(cells[4].split()[0]) >= 9
-        duty = page.locator("dd li", has=page.get_by_role("link", name="Drawing blood"))
+        duty = page.locator("section.facts li", has=page.get_by_role("link", name="Drawing blood"))
         assert "(source: AAMA, as cited in the seed, undated)" in duty.first.inner_text()
         tab.shot(f"truth-entity-cma-{viewport['width']}")
         tab.assert_clean()

@@ -15,25 +15,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import pytest
 from test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DESKTOP,
-    PHONE,
     TIMEOUT_MS,
     Tab,
-    open_tab,
-    require_chromium,
     texts,
 )
 
-pytest_plugins = ["live"]
+pytest_plugins = ["live", "browsing"]
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 PROFESSIONS = "PREFIX ckg: <https://w3id.org/careers-kg/ontology#>\nSELECT ?p WHERE { ?p a ckg:Profession }"
@@ -76,31 +69,6 @@ OVERFLOWING = """() => {
     }
     return {scroll: document.documentElement.scrollWidth - width, elements: out.slice(0, 10)};
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def tab(browser, live_server, artifacts) -> Iterator[Tab]:
-    yield from open_tab(browser, live_server.base, artifacts, DESKTOP)
-
-
-@pytest.fixture
-def phone(browser, live_server, artifacts) -> Iterator[Tab]:
-    yield from open_tab(browser, live_server.base, artifacts, PHONE)
 
 
 def _settle(tab: Tab, name: str) -> None:

@@ -168,6 +168,7 @@ def test_construct_as_ntriples(cli):
         f"{coder} <http://schema.org/estimatedSalary> <{ID}medical-coder#estimated-salary-annual> .",
         f"{coder} <http://schema.org/estimatedSalary> <{ID}medical-coder#estimated-salary-hourly> .",
         f'{coder} <http://schema.org/name> "Medical Coder" .',
+        f"{coder} <http://schema.org/occupationLocation> <{ID}medical-coder#occupation-location> .",
         f"{coder} <http://schema.org/occupationalCategory> <{ID}isco-08-3252> .",
         f"{coder} <http://schema.org/occupationalCategory> <{ID}soc-29-2072> .",
         f"{coder} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://schema.org/Occupation> .",
@@ -175,7 +176,7 @@ def test_construct_as_ntriples(cli):
     annual = f"<{ID}medical-coder#estimated-salary-annual>"
     assert f'{annual} <http://schema.org/median> "38040"^^<{XSD}decimal> .' in lines(r.stdout)
     assert f'{annual} <http://schema.org/duration> "P1Y" .' in lines(r.stdout)
-    assert len([line for line in lines(r.stdout) if line]) == 29
+    assert len([line for line in lines(r.stdout) if line]) == 40
 
 
 def test_an_injection_payload_is_a_value_that_matches_nothing(cli):

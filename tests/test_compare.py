@@ -204,36 +204,69 @@ def test_every_cell_has_values_and_citations(cmp):
 
 
 def test_csv_rows(cmp):
+    """One line per value of each side; numbers, units, period and source title and URL in columns."""
     rows = cmp.csv_rows()
     assert rows[0] == [
-        "row",
+        "row_key", "row", "profession", "profession_iri", "value", "number", "unit", "currency",
+        "reference_period", "published", "age_years", "figures_for", "source_title", "source_url",
+    ]  # fmt: skip
+    median = [r for r in rows if r[0] == "median_annual"]
+    assert median[0] == [
+        "median_annual",
+        "Median pay, annual",
         "Certified Medical Assistant",
-        "Certified Medical Assistant sources",
-        "Certified Medical Assistant reference period",
-        "Certified Medical Assistant published",
-        "Certified Medical Assistant age (years)",
-        "Medical Coder",
-        "Medical Coder sources",
-        "Medical Coder reference period",
-        "Medical Coder published",
-        "Medical Coder age (years)",
-    ]
-    assert rows[1][:2] == [
-        "Figures reported under",
-        "Medical Assistants (SOC 31-9092): All medical assistants, certified or not.",
-    ]
-    assert len(rows) == 2 + len(cmp.rows)
-    median = next(r for r in rows if r[0] == "Median pay, annual")
-    assert median[1:6] == [
+        "https://w3id.org/careers-kg/id/certified-medical-assistant",
         "$31,540 per year",
-        f"{OES} <https://www.bls.gov/oes/2016/may/oes_nat.htm>",
+        "31540",
+        "US dollars per year",
+        "USD",
         "2016-05",
         "2017-03-31",
         "9",
+        "Medical Assistants",
+        OES,
+        "https://www.bls.gov/oes/2016/may/oes_nat.htm",
     ]
-    assert median[6] == "$38,040 per year"  # whose figure it is is said once, in the row above
-    new = next(r for r in rows if r[0] == "Projected new positions")
-    assert new[3:6] == ["2014–2024", "", "12"]
+    assert median[1][2] == "Medical Coder" and median[1][5] == "38040"
+    assert median[1][11] == "Medical Records and Health Information Technicians"
+    new = [r for r in rows if r[0] == "new_positions"]
+    assert [(r[5], r[6], r[8], r[9]) for r in new] == [
+        ("138900", "jobs", "2014–2024", ""),
+        ("29000", "jobs", "2014–2024", ""),
+    ]
+    hourly = next(r for r in rows if r[0] == "median_hourly")
+    assert hourly[5:8] == ["15.17", "US dollars per hour", "USD"]
+    licensing = [r for r in rows if r[0] == "licensing"]
+    assert [r[5:8] for r in licensing] == [["", "", ""], ["", "", ""]]  # words, not figures
+    assert licensing[0][12] == "Seed article: Certified Medical Assistant (CMA) vs. Medical Coder"
+
+
+def test_summary_answers_the_four_questions(cmp):
+    lines = {line.key: line for line in cmp.summary}
+    assert [line.question for line in cmp.summary] == ["Pay", "Schooling", "Licence", "Certification"]
+    assert (lines["pay"].a.text, lines["pay"].b.text) == ("$31,540 a year", "$38,040 a year")
+    assert lines["pay"].verdict == "Medical Coder pays more (by $6,500 a year at the median)"
+    assert lines["schooling"].a.text == "Associate degree or Bachelor's degree required"
+    assert lines["schooling"].b.detail == ("shortest: postsecondary certificate or diploma, 4–15 months")
+    assert (lines["licence"].a.text, lines["licence"].b.text) == ("License required", "No license required")
+    assert lines["certification"].a.text == "Required: Certified Medical Assistant (CMA) certification"
+    assert lines["certification"].b.text == "Optional: Medical coding certification"
+    assert (cmp.pay_currency.ref_period, cmp.pay_currency.published) == ("2016-05", "2017-03-31")
+
+
+def test_summary_says_depends_on_your_state_and_not_recorded(kg):
+    other = compare(kg, ID["medical-biller"], ID["cancer-registrar"], today=date(2026, 12, 6))
+    lines = {line.key: line for line in other.summary}
+    assert lines["licence"].b.text == "Depends on your state"
+    assert lines["licence"].b.detail == "License required in some states"
+    assert lines["licence"].a.text == "Not recorded"  # the data says nothing of billers' licences
+    assert (lines["pay"].a.text, lines["pay"].b.text) == ("No pay figures recorded",) * 2
+    assert lines["pay"].verdict is None and other.pay_currency is None
+    assert lines["certification"].b.text == "Related: Certified Tumor Registrar (CTR) certification"
+    assert (
+        lines["certification"].b.detail == "A certification that those working as cancer registrars may need."
+    )
+    assert lines["schooling"].a.text == "Not recorded"
 
 
 def test_as_dict(cmp):

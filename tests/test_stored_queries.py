@@ -862,21 +862,33 @@ def test_occupation_schema_markup_of_the_certified_medical_assistant(answer):
             schema:description "A medical assistant certified through the AAMA, who works directly with physicians on clinical tasks and also handles administrative duties; a high-growth career with lighter clinical responsibilities than a licensed clinician."@en ;
             schema:occupationalCategory id:soc-31-9092 , id:isco-08-3256 ;
             schema:estimatedSalary <https://w3id.org/careers-kg/id/certified-medical-assistant#estimated-salary-annual> ,
-                <https://w3id.org/careers-kg/id/certified-medical-assistant#estimated-salary-hourly> .
+                <https://w3id.org/careers-kg/id/certified-medical-assistant#estimated-salary-hourly> ;
+            schema:occupationLocation <https://w3id.org/careers-kg/id/certified-medical-assistant#occupation-location> .
+
+        <https://w3id.org/careers-kg/id/certified-medical-assistant#occupation-location> a schema:Country ;
+            schema:name "United States" .
 
         <https://w3id.org/careers-kg/id/certified-medical-assistant#estimated-salary-annual>
             a schema:MonetaryAmountDistribution ;
             schema:name "Median annual wage" ;
             schema:median "31540"^^xsd:decimal ;
             schema:currency "USD" ;
-            schema:duration "P1Y" .
+            schema:duration "P1Y" ;
+            schema:subjectOf id:source-bls-oes-may-2016 .
 
         <https://w3id.org/careers-kg/id/certified-medical-assistant#estimated-salary-hourly>
             a schema:MonetaryAmountDistribution ;
             schema:name "Median hourly wage" ;
             schema:median 15.17 ;
             schema:currency "USD" ;
-            schema:duration "PT1H" .
+            schema:duration "PT1H" ;
+            schema:subjectOf id:source-bls-oes-may-2016 .
+
+        id:source-bls-oes-may-2016 a schema:Dataset ;
+            schema:name "BLS Occupational Employment Statistics, May 2016" ;
+            schema:url <https://www.bls.gov/oes/2016/may/oes_nat.htm> ;
+            schema:datePublished "2017-03-31" ;
+            schema:temporalCoverage "2016-05" .
 
         id:soc-31-9092 a schema:CategoryCode ;
             schema:codeValue "31-9092" ;
@@ -909,6 +921,7 @@ def test_occupation_schema_salary_of_the_medical_coder_comes_from_the_occupation
         ("occupationalCategory", URIRef("https://w3id.org/careers-kg/id/isco-08-3252")),
         ("estimatedSalary", annual),
         ("estimatedSalary", hourly),
+        ("occupationLocation", URIRef(f"{coder}#occupation-location")),
     }
     assert {(local(p), o) for p, o in graph.predicate_objects(annual)} == {
         ("type", URIRef(schema + "MonetaryAmountDistribution")),
@@ -916,9 +929,15 @@ def test_occupation_schema_salary_of_the_medical_coder_comes_from_the_occupation
         ("currency", Literal("USD")),
         ("duration", Literal("P1Y")),
         ("name", Literal("Median annual wage")),
+        ("subjectOf", URIRef("https://w3id.org/careers-kg/id/source-bls-oes-may-2016")),
     }
     assert graph.value(hourly, URIRef(schema + "median")) == Literal("18.29", datatype=XSD.decimal)
-    assert len(graph) == 29
+    # the SOC code names the O*NET page the data cites for it (29-2072.00: the same occupation)
+    soc = URIRef("https://w3id.org/careers-kg/id/soc-29-2072")
+    assert set(graph.objects(soc, URIRef(schema + "sameAs"))) == {
+        URIRef("https://www.onetonline.org/link/summary/29-2072.00")
+    }
+    assert len(graph) == 40
     biller = answer("occupation-schema", profession="medical-biller").graph  # no figures: no estimatedSalary
     assert sorted({local(p) for p in biller.predicates()}) == [
         "codeValue",

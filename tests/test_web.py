@@ -75,7 +75,10 @@ def test_entity_page_shows_the_median_pay_with_its_source(client):
     assert 'href="https://www.bls.gov/oes/2016/may/oes_nat.htm"' in html
     assert "9 years old" in html  # published 2017-03-31
     assert '<th scope="col">Reference period</th><th scope="col">Published</th>' in html
-    assert '<td class="date">2016-05</td>\n<td class="date">2017-03-31</td>' in html
+    assert (
+        '<td class="date" data-label="Reference period">2016-05</td>\n'
+        '<td class="date" data-label="Published">2017-03-31</td>' in html
+    )
     assert '<th scope="col">Source</th>' in html
     # whose figures these are, said once above the table
     assert html.count("the occupation official statistics count") == 1
@@ -85,18 +88,42 @@ def test_entity_page_shows_the_median_pay_with_its_source(client):
         "certified or not." in html
     )
     # the projection published in 2015 for 2014–2024 is not "2 years old"
-    assert '<td class="date">2014–2024</td>\n<td class="date">2015-12</td>' in html
     assert (
-        "<td>2 years old" not in html
-        and "<td>12 years old (counted from the start of its reference period)" in html
+        '<td class="date" data-label="Reference period">2014–2024</td>\n'
+        '<td class="date" data-label="Published">2015-12</td>' in html
+    )
+    assert (
+        '<td data-label="Age">2 years old' not in html
+        and '<td data-label="Age">12 years old (counted from the start of its reference period)' in html
     )
     # each claim's own source beside the value
     aama = '<cite><a href="/id/source-aama">AAMA, as cited in the seed</a>, undated</cite>'
     assert f'Drawing blood</a> <span class="muted claim-source">(source: {aama})</span>' in html
-    assert 'class="badge inferred"' in html
-    assert "conforms to the SHACL shapes" in html
     assert 'href="/id/medical-coder"' in html  # a labelled link, not a raw IRI
-    assert "What points here" in html
+    # asserted facts in plain words first; IRIs, inferred statements and validation only for data users
+    people, data_users = html.split('<details class="data-users">')
+    for heading in ("The work", "Training, certification and licence", "Related careers"):
+        assert f">{heading}</h2>" in people
+    assert "<h3>Duties</h3>" in people and "<h3>Skills</h3>" in people
+    for jargon in ("inferred", "SHACL", "https://w3id.org/careers-kg/id/certified-medical-assistant<"):
+        assert jargon not in people, jargon
+    assert "<h3>Responsibilities</h3>" not in people  # schema:responsibilities restates the duties
+    # the entity's source once (not again as dct:source and prov:wasDerivedFrom), besides a figure's citation
+    assert people.count('<li><a href="/id/source-seed-article">') == 1
+    assert "<summary>For data users</summary>" in data_users
+    assert '<code class="iri">https://w3id.org/careers-kg/id/certified-medical-assistant</code>' in data_users
+    assert 'class="badge inferred"' in data_users and "conforms to the SHACL shapes" in data_users
+    assert '<code class="iri">http://schema.org/responsibilities</code>' in data_users
+    assert (
+        '<a href="/compare?a=certified-medical-assistant&amp;b=medical-coder">Compare with another career</a>'
+        in people
+    )
+    # the four answers first
+    assert '<dd id="glance-licence"><strong>License required</strong>' in people
+    assert (
+        '<dd id="glance-schooling"><strong>Associate degree or Bachelor&#39;s degree required</strong>'
+        '<span class="answer-detail">shortest: associate degree, about 2 years</span>'
+    ) in people
 
 
 def test_profession_page_embeds_schema_org_occupation(client):
@@ -234,14 +261,16 @@ def test_compare_explicit_pair_and_twins(client):
     assert data["a"]["reported_under"][0]["label"] == "Medical Assistants"
     r = client.get("/compare.csv?a=certified-medical-assistant&b=medical-coder")
     assert r.content_type == "text/csv; charset=utf-8"
-    rows = list(csv.reader(io.StringIO(r.get_data(as_text=True))))
-    assert rows[0][1] == "Certified Medical Assistant"
-    assert rows[1][:2] == [
-        "Figures reported under",
-        "Medical Assistants (SOC 31-9092): All medical assistants, certified or not.",
+    rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
+    annual = [row for row in rows if row["row_key"] == "median_annual"]
+    assert [(row["profession"], row["number"], row["unit"], row["currency"]) for row in annual] == [
+        ("Certified Medical Assistant", "31540", "US dollars per year", "USD"),
+        ("Medical Coder", "38040", "US dollars per year", "USD"),
     ]
-    assert ["Median pay, annual", "$31,540 per year"] == rows[4][:2]
-    assert rows[4][3:5] == ["2016-05", "2017-03-31"]
+    assert {(row["reference_period"], row["published"]) for row in annual} == {("2016-05", "2017-03-31")}
+    assert {row["source_title"] for row in annual} == {"BLS Occupational Employment Statistics, May 2016"}
+    assert {row["source_url"] for row in annual} == {"https://www.bls.gov/oes/2016/may/oes_nat.htm"}
+    assert annual[0]["figures_for"] == "Medical Assistants"
     link = client.get("/compare", headers=HTML).headers["Link"]
     assert '</compare.json?a=certified-medical-assistant&b=medical-coder>; rel="alternate"' in link
 

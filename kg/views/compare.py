@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from rdflib import RDF, Graph, Literal, URIRef
@@ -18,7 +19,8 @@ from rdflib.term import Node
 
 from kg.rdf.labels import label
 from kg.rdf.namespaces import CKG, ID
-from kg.views.compare_facts import FACT_ROWS, Cell
+from kg.views.compare_facts import FACT_ROWS, Cell, Figure
+from kg.views.compare_summary import Currency, SummaryLine, answers, currency, single, summary
 from kg.views.describe import format_number
 from kg.views.provenance import ReportedUnder, citations, figure_dates, reported_under
 
@@ -56,6 +58,13 @@ class Comparison:
     b: Side
     rows: tuple[Row, ...]
     today: str
+    summary: tuple[SummaryLine, ...] = ()  # pay, schooling, licence, certification in a few words
+    pay_currency: Currency | None = None  # how current the pay figures are
+
+    CSV_HEAD = (
+        "row_key row profession profession_iri value number unit currency reference_period published "
+        "age_years figures_for source_title source_url"
+    ).split()
 
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.key == key)
@@ -64,33 +73,30 @@ class Comparison:
         return asdict(self)
 
     def csv_rows(self) -> list[list[str]]:
-        """Flat rows for CSV: first whose figures each side shows, then one line per row, values and
-        citations joined with "; "."""
-        head = ["row"]
-        for side in (self.a, self.b):
-            head += [
-                f"{side.label}",
-                f"{side.label} sources",
-                f"{side.label} reference period",
-                f"{side.label} published",
-                f"{side.label} age (years)",
-            ]
-        under = ["Figures reported under"]
-        for side in (self.a, self.b):
-            under += ["; ".join(r.text() for r in side.reported_under), "", "", "", ""]
-        out = [head, under]
+        """One line per value of each side: its number, unit and currency in their own columns for figures,
+        the period, publication date and age, whose figures they are, and the sources' titles and URLs
+        (several sources: "; "-separated, in the same order in both columns)."""
+        out = [list(self.CSV_HEAD)]
         for row in self.rows:
-            line = [row.label]
-            for cell in (row.a, row.b):
-                line += [
-                    "; ".join(cell.values),
-                    "; ".join(f"{c.label} <{c.url or c.iri}>" for c in cell.citations),
-                    cell.ref_period or "",
-                    cell.published or "",
-                    "" if cell.age_years is None else str(cell.age_years),
-                ]
-            out.append(line)
+            for side, cell in ((self.a, row.a), (self.b, row.b)):
+                head = [row.key, row.label, side.label, side.iri]
+                dates = [cell.ref_period or "", cell.published or "", _text(cell.age_years), cell.via or ""]
+                if cell.figures:
+                    for f in cell.figures:
+                        number = [f.text, _text(f.number), f.unit, f.currency or ""]
+                        dates[:2] = [f.ref_period or "", f.published or ""]
+                        cites = ["; ".join(f.source_titles), "; ".join(f.source_urls)]
+                        out.append(head + number + dates + cites)
+                    continue
+                titles = "; ".join(c.label for c in cell.citations)
+                urls = "; ".join(c.url or c.iri for c in cell.citations)
+                for value in cell.values:
+                    out.append(head + [value, "", "", ""] + dates + [titles, urls])
         return out
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
 
 
 def is_profession(kg: Any, iri: URIRef) -> bool:
@@ -113,7 +119,17 @@ def compare(kg: Any, a_iri: URIRef | str, b_iri: URIRef | str, today: date | Non
     ]
     for key, text, build in FACT_ROWS:
         rows.append(Row(key, text, build(kg, a, today), build(kg, b, today)))
-    return Comparison(_side(kg, a), _side(kg, b), tuple(rows), today.isoformat())
+    side_a, side_b = _side(kg, a), _side(kg, b)
+    pay = next(r for r in rows if r.key == "median_annual")
+    lines = summary(answers(kg, a, pay.a), answers(kg, b, pay.b), pay.a, pay.b, (side_a.label, side_b.label))
+    return Comparison(side_a, side_b, tuple(rows), today.isoformat(), lines, currency(pay.a, pay.b))
+
+
+def glance(kg: Any, p: URIRef, today: date | None = None) -> tuple[tuple[SummaryLine, ...], Currency | None]:
+    """The four short answers for one profession (its page), and how current its pay figures are."""
+    today = today or date.today()
+    annual = _stat_cell(kg, p, ID["var-median-annual-wage"], today)
+    return single(answers(kg, p, annual)), currency(annual)
 
 
 def _side(kg: Any, iri: URIRef) -> Side:
@@ -133,22 +149,15 @@ def _stat_cell(kg: Any, profession: URIRef, variable: URIRef, today: date) -> Ce
     else:
         return Cell(values=("not recorded",))
     stats.sort(key=lambda s: str(figure_dates(union, s, today).ref_period or ""), reverse=True)
-    values, numbers, sources = [], [], []
-    for stat in stats:
-        value = union.value(stat, CKG.value)
-        values.append(_stat_text(union, stat, value))
-        if isinstance(value, Literal):
-            try:
-                numbers.append(float(value.toPython()))
-            except (TypeError, ValueError):
-                pass
-        sources += union.objects(stat, CKG.source)
+    figures = tuple(_figure(union, stat, today) for stat in stats)
+    sources = [src for stat in stats for src in union.objects(stat, CKG.source)]
     dates = figure_dates(union, stats[0], today)
     via = subject if subject != profession else None
     return Cell(
-        values=tuple(values),
+        values=tuple(f.text for f in figures),
         citations=citations(union, sources),
-        numbers=tuple(numbers),
+        numbers=tuple(float(f.number) for f in figures if f.number is not None),
+        figures=figures,
         ref_period=dates.ref_period,
         published=dates.published,
         age_years=dates.age_years,
@@ -156,6 +165,31 @@ def _stat_cell(kg: Any, profession: URIRef, variable: URIRef, today: date) -> Ce
         via=label(union, via) if via is not None else None,
         via_iri=str(via) if via is not None else None,
     )
+
+
+def _figure(graph: Graph, stat: Node, today: date) -> Figure:
+    value, unit = graph.value(stat, CKG.value), graph.value(stat, CKG.unit)
+    currency = graph.value(stat, CKG.currency)
+    dates = figure_dates(graph, stat, today)
+    cites = citations(graph, graph.objects(stat, CKG.source))
+    number = None
+    if isinstance(value, Literal) and isinstance(value.toPython(), int | float | Decimal):
+        number = _plain_number(value.toPython())
+    return Figure(
+        text=_stat_text(graph, stat, value),
+        number=number,
+        unit=label(graph, unit) if unit is not None else "",
+        currency=str(currency) if currency is not None else None,
+        ref_period=dates.ref_period,
+        published=dates.published,
+        source_titles=tuple(c.label for c in cites),
+        source_urls=tuple(c.url or c.iri for c in cites),
+    )
+
+
+def _plain_number(value: int | float | Decimal) -> int | float:
+    number = float(value)
+    return int(number) if number.is_integer() else number
 
 
 def _stat_text(graph: Graph, stat: Node, value: Node | None) -> str:

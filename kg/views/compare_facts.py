@@ -28,6 +28,20 @@ _DURATION = re.compile(r"^-?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T.*)?$")
 
 
 @dataclass(frozen=True)
+class Figure:
+    """One statistic behind a cell, as data: the number, its unit, period and source apart (CSV, JSON)."""
+
+    text: str  # "$31,540 per year"
+    number: float | int | None
+    unit: str  # "US dollars per year"
+    currency: str | None
+    ref_period: str | None
+    published: str | None
+    source_titles: tuple[str, ...]
+    source_urls: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Cell:
     values: tuple[str, ...]
     citations: tuple[Citation, ...] = ()
@@ -38,6 +52,7 @@ class Cell:
     age_from: str | None = None  # "publication" | "reference period"
     via: str | None = None  # label of the statistical occupation the figure is about (ckg:reportedUnder)
     via_iri: str | None = None
+    figures: tuple[Figure, ...] = ()  # statistic rows: one per value, with number, unit, period and source
 
 
 def format_duration(value: Node | None) -> str:
@@ -80,6 +95,8 @@ def _degree_requirements(kg: Any, p: URIRef, _today: date) -> Cell:
     g, programs = kg.union, _programs(kg, p)
     required = [x for x in programs if g.value(x, CKG.required) == Literal(True)]
     optional = [x for x in programs if x not in required]
+    if not programs:
+        return Cell(("not recorded",), _sources(kg, [p]))
     values = (
         [f"Required: {' or '.join(_level(kg, x) for x in required)}"] if required else ["No degree required"]
     )
@@ -133,13 +150,21 @@ def _accreditation(kg: Any, p: URIRef, _today: date) -> Cell:
     return Cell(tuple(values) or ("none recorded",), _unique(cites) or _sources(kg, [p]))
 
 
-def _credentials(kg: Any, p: URIRef) -> list[tuple[URIRef, bool]]:
+CREDENTIAL_STATUS = {True: "required", False: "voluntary", None: "related"}
+
+
+def _credentials(kg: Any, p: URIRef) -> list[tuple[URIRef, bool | None]]:
+    """The profession's credentials: required (True), optional (False), merely related (None)."""
     g = kg.union
     required = {c for c in g.objects(p, CKG.requiredCredential) if isinstance(c, URIRef)}
     optional = {c for c in g.objects(p, CKG.optionalCredential) if isinstance(c, URIRef)} - required
-    return [(c, True) for c in sorted(required)] + [
-        (c, False) for c in sorted(optional, key=lambda c: label(g, c))
-    ]
+    related = {c for c in kg.data.objects(p, CKG.relatedCredential) if isinstance(c, URIRef)}
+    related -= required | optional
+    return (
+        [(c, True) for c in sorted(required)]
+        + [(c, False) for c in sorted(optional, key=lambda c: label(g, c))]
+        + [(c, None) for c in sorted(related, key=lambda c: label(g, c))]
+    )
 
 
 def _certification(kg: Any, p: URIRef, _today: date) -> Cell:
@@ -149,9 +174,9 @@ def _certification(kg: Any, p: URIRef, _today: date) -> Cell:
             continue
         issuers = sorted({_short(g, o) for o in g.objects(cred, CKG.issuedBy)})
         by = f" through {', '.join(issuers)}" if issuers else ""
-        values.append(f"{_named(g, cred)}{by} ({'required' if required else 'voluntary'})")
+        values.append(f"{_named(g, cred)}{by} ({CREDENTIAL_STATUS[required]})")
         nodes.append(cred)
-    return Cell(tuple(values) or ("No certification required",), _sources(kg, nodes or [p]))
+    return Cell(tuple(values) or ("none recorded",), _sources(kg, nodes or [p]))
 
 
 def _licensing(kg: Any, p: URIRef, _today: date) -> Cell:
@@ -169,7 +194,7 @@ def _licensing(kg: Any, p: URIRef, _today: date) -> Cell:
         if prereq:
             text += f" Prerequisite: {', '.join(sorted(prereq))}."
         values.append(text.strip())
-    return Cell(tuple(values) or ("No license required",), _sources(kg, requirements or [p]))
+    return Cell(tuple(values) or ("not recorded",), _sources(kg, requirements or [p]))
 
 
 def _recertification(kg: Any, p: URIRef, _today: date) -> Cell:

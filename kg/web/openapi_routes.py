@@ -20,6 +20,48 @@ SIDE = {
     "required": ["iri", "label"],
     "properties": {"iri": TEXT, "label": TEXT},
 }
+NUMBER_OR_NULL = {"type": ["number", "null"]}
+FIGURE = {
+    "type": "object",
+    "required": [
+        "text",
+        "number",
+        "unit",
+        "currency",
+        "ref_period",
+        "published",
+        "source_titles",
+        "source_urls",
+    ],
+    "properties": {
+        "text": TEXT,
+        "number": NUMBER_OR_NULL,
+        "unit": TEXT,
+        "currency": NULLABLE_TEXT,
+        "ref_period": NULLABLE_TEXT,
+        "published": NULLABLE_TEXT,
+        "source_titles": {"type": "array", "items": TEXT},
+        "source_urls": {"type": "array", "items": TEXT},
+    },
+    "description": "One statistic: its number, unit, currency, period and sources, each in its own field",
+}
+CELL = {
+    "type": "object",
+    "required": ["values", "citations", "figures"],
+    "properties": {
+        "values": {"type": "array", "items": TEXT},
+        "citations": {"type": "array", "items": {"type": "object"}},
+        "figures": {"type": "array", "items": FIGURE},
+        "ref_period": NULLABLE_TEXT,
+        "published": NULLABLE_TEXT,
+        "age_years": {"type": ["integer", "null"]},
+    },
+}
+ANSWER = {
+    "type": "object",
+    "required": ["text", "detail"],
+    "properties": {"text": TEXT, "detail": NULLABLE_TEXT},
+}
 SCHEMAS: dict[str, dict[str, Any]] = {
     "SearchResults": {
         "type": "object",
@@ -86,9 +128,39 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "Comparison": {
         "type": "object",
-        "required": ["a", "b"],
-        "properties": {"a": SIDE, "b": SIDE},
-        "description": "Two professions side by side, every cell cited",
+        "required": ["a", "b", "rows", "summary", "pay_currency"],
+        "properties": {
+            "a": SIDE,
+            "b": SIDE,
+            "rows": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["key", "label", "a", "b"],
+                    "properties": {"key": TEXT, "label": TEXT, "a": CELL, "b": CELL},
+                },
+            },
+            "summary": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["key", "question", "a", "b", "verdict"],
+                    "properties": {
+                        "key": {"enum": ["pay", "schooling", "licence", "certification"]},
+                        "question": TEXT,
+                        "a": ANSWER,
+                        "b": ANSWER,
+                        "verdict": NULLABLE_TEXT,
+                    },
+                },
+            },
+            "pay_currency": {
+                "type": ["object", "null"],
+                "description": "How current the pay figures are: period, publication date, age and source",
+            },
+        },
+        "description": "Two professions side by side: the four short answers first, then every row, each "
+        "cell cited and each figure with its number, unit, period and source",
     },
     "Entity": {
         "type": "object",
@@ -148,7 +220,14 @@ def fixed_paths() -> dict[str, Any]:
         "/compare.json": _get(
             "Two professions side by side", pair, {"application/json": "Comparison"}, (400, 404)
         ),
-        "/compare.csv": _get("Two professions side by side, as CSV", pair, {"text/csv": None}, (400, 404)),
+        "/compare.csv": _get(
+            "Two professions side by side, as CSV: one line per value of each side, with the columns "
+            "row_key, row, profession, profession_iri, value, number, unit, currency, reference_period, "
+            "published, age_years, figures_for, source_title, source_url",
+            pair,
+            {"text/csv": None},
+            (400, 404),
+        ),
         "/id/{slug}": _get(
             "An entity: its page, or its description in an RDF format (by Accept)",
             [slug],

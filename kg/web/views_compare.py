@@ -11,6 +11,7 @@ from rdflib import URIRef
 
 from kg.rdf.namespaces import ID
 from kg.views.compare import Comparison, compare, is_profession
+from kg.views.compare_facts import Cell
 from kg.views.describe import exists
 from kg.web.respond import Alternate, send, send_json, single_args
 from kg.web.respond import page as render_page
@@ -19,26 +20,36 @@ from kg.web.state import state
 bp = Blueprint("compare", __name__)
 DEFAULT_A, DEFAULT_B = "certified-medical-assistant", "medical-coder"
 CHART_ROWS = (
-    ("median_hourly", "Median hourly pay", "$"),
-    ("median_annual", "Median annual pay", "$"),
-    ("growth", "Projected growth 2014–2024", "%"),
+    ("median_hourly", "Median pay per hour", "$"),
+    ("median_annual", "Median pay per year", "$"),
+    ("growth", "Projected job growth", "%"),
 )
+CHART_WIDTH, BAR_HEIGHT, LINE = 340, 14, 20  # SVG units: about CSS pixels on a phone
 
 
 @dataclass(frozen=True)
 class Bar:
-    label: str
-    text: str
-    width: float
     y: float
+    width: float
     css: str
+    title: str  # "Medical Coder: $18.29"
+
+
+@dataclass(frozen=True)
+class Label:
+    y: float
+    text: str
+    css: str = ""  # "title" | "missing" | ""
 
 
 @dataclass(frozen=True)
 class Chart:
     width: int
     height: int
-    groups: tuple[tuple[str, float, tuple[Bar, ...]], ...]  # (title, y of the title, bars)
+    bars: tuple[Bar, ...]
+    labels: tuple[Label, ...]
+    sources: tuple[str, ...]  # "Median pay per hour, 2016-05: BLS ... (published 2017-03-31)"
+    empty: bool  # neither profession has any charted figure
 
 
 @bp.get("/compare", defaults={"ext": None})
@@ -97,25 +108,39 @@ def _profession(kg: object, name: str, value: str) -> URIRef:
 
 
 def chart(comparison: Comparison) -> Chart:
-    """Bars for pay and growth, each group scaled to its own largest value."""
-    groups, y, bar_h, max_w = [], 16.0, 18.0, 300.0
+    """Pay and growth bars, each group scaled to its own largest value; each group's title names the period
+    its figures refer to, a side without a figure says so, and the sources are listed under the chart."""
+    bars, labels, sources, y = [], [], [], 0.0
+    sides = ((comparison.a.label, "bar-a"), (comparison.b.label, "bar-b"))
     for key, title, unit in CHART_ROWS:
         row = comparison.row(key)
-        values = [(comparison.a.label, row.a, "bar-a"), (comparison.b.label, row.b, "bar-b")]
-        top = max((c.numbers[0] for _l, c, _css in values if c.numbers), default=0.0) or 1.0
-        bars, title_y = [], y
-        y += 8
-        for name, cell, css in values:
+        cells = (row.a, row.b)
+        period = next((c.ref_period for c in cells if c.numbers and c.ref_period), None)
+        y += LINE
+        labels.append(Label(y, f"{title}, {period}" if period else title, "title"))
+        top = max((c.numbers[0] for c in cells if c.numbers), default=0.0) or 1.0
+        for (name, css), cell in zip(sides, cells, strict=True):
+            y += LINE
             if not cell.numbers:
+                labels.append(Label(y, f"{name}: no figures recorded", "missing"))
                 continue
-            number = cell.numbers[0]
-            text = (
-                f"${number:,.2f}"
-                if unit == "$" and number < 1000
-                else (f"${number:,.0f}" if unit == "$" else f"{number:g} %")
-            )
-            bars.append(Bar(name, text, round(max_w * number / top, 1), y, css))
-            y += bar_h + 4
-        groups.append((title, title_y, tuple(bars)))
-        y += 22
-    return Chart(width=520, height=int(y), groups=tuple(groups))
+            text = f"{name}: {_chart_value(cell.numbers[0], unit)}"
+            labels.append(Label(y, text))
+            bars.append(Bar(y + 5, round(CHART_WIDTH * cell.numbers[0] / top, 1), css, text))
+            y += BAR_HEIGHT + 4
+            sources += [_source_line(title, cell)]
+        y += 8
+    empty = not bars
+    return Chart(CHART_WIDTH, int(y + 4), tuple(bars), tuple(labels), tuple(dict.fromkeys(sources)), empty)
+
+
+def _chart_value(number: float, unit: str) -> str:
+    if unit == "%":
+        return f"{number:g} %"
+    return f"${number:,.2f}" if number < 1000 else f"${number:,.0f}"
+
+
+def _source_line(title: str, cell: Cell) -> str:
+    names = "; ".join(c.label for c in cell.citations)
+    when = f", published {cell.published}" if cell.published else ", publication date unknown"
+    return f"{title} ({cell.ref_period or 'period not stated'}): {names}{when}"
