@@ -161,6 +161,8 @@ def test_wages_paid_annually_only(client):
     national = figures(page, "national")
     assert national["median_hourly"] == (None, "not published", "4", None)
     assert national["median_annual"] == (63970, "$63,970", None, None)
+    body = client.get("/id/soc2018-25-2021", headers=HTML).get_data(as_text=True)
+    assert '<data value="1388390">1,388,390</data>' in body  # the value attribute is never in exponent form
 
 
 def test_the_state_table_sorts_without_javascript(client):

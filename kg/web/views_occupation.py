@@ -28,13 +28,13 @@ def figure_html(f: Figure, release: Release) -> Markup:
     """A figure as HTML: its value (``<data value>``) or its footnote's words, and a mark citing the
     release (a Python function, not a Jinja macro: a state table calls it hundreds of times)."""
     if f.value is not None:
-        body = f'<data value="{f.value:g}">{escape(f.text)}</data>'
+        body = f'<data value="{f.value:.12g}">{escape(f.text)}</data>'
     else:
         body = f'<span class="no-value">{escape(f.text)}</span>'
-    cite = escape(release.cite)
-    body += (
-        f'<a class="cite-mark" href="#source" title="{cite}" aria-label="source: {cite}"><sup>[1]</sup></a>'
-    )
+    if f.value is not None or f.footnote is not None:  # a figure, or BLS's note about it: cite the release
+        cite = escape(release.cite)
+        body += f'<a class="cite-mark" href="#source" title="{cite}" aria-label="source: {cite}">'
+        body += "<sup>[1]</sup></a>"
     if f.note:
         body += f'<span class="fig-note">{escape(f.note)}</span>'
     return Markup(body)
