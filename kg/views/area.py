@@ -50,7 +50,7 @@ def area_figures(kg: Any, ref: Reference, slug: str) -> dict[str, dict[str, Figu
     area = ref.area(slug)
     if area is None:
         return None
-    return {occ: figures for (occ, _area), figures in estimates(kg, COLUMNS, area=area.iri).items()}
+    return {occ: figures for (occ, _area), figures in estimates(kg, ref, COLUMNS, area=area.iri).items()}
 
 
 def area_page(

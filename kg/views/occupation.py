@@ -99,7 +99,7 @@ def occupation_page(
     occ = ref.occupation(slug)
     if occ is None:
         return None
-    found = estimates(kg, BY_KEY, occupation=occ.iri)
+    found = estimates(kg, ref, BY_KEY, occupation=occ.iri)
     nation = next((a for a in ref.areas.values() if a.kind == "Nation"), None)
     national_figures = found.get((occ.iri, nation.iri), {}) if nation else {}
     national = {key: national_figures.get(key) or missing(key) for key in NATIONAL}

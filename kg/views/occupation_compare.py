@@ -88,7 +88,7 @@ def compare_occupations(
     """The comparison of side *a* and side *b* (each an occupation and an area)."""
     found: dict[tuple[str, str], dict[str, Figure]] = {}
     for occ in {a[0].iri, b[0].iri}:
-        found.update(estimates(kg, ROWS, occupation=occ))
+        found.update(estimates(kg, ref, ROWS, occupation=occ))
     sides = []
     for occ, area in (a, b):
         figures = found.get((occ.iri, area.iri), {})

@@ -133,6 +133,7 @@ class Reference:
     areas: dict[str, Area]
     children: dict[str, list[str]] = field(default_factory=dict)
     variables: dict[str, str] = field(default_factory=dict)  # statistical variable IRI → measure key
+    notes: dict[str, Figure] = field(default_factory=dict)  # ckg:EstimateNote IRI → the figure it stands for
 
     def occupation(self, slug: str) -> Occupation | None:
         return self.occupations.get(str(ID[slug]))
@@ -235,6 +236,13 @@ def reference(kg: Any) -> Reference:
     for occ in occupations.values():
         if occ.broader in occupations:
             ref.children.setdefault(occ.broader, []).append(occ.iri)
+    for note, prop, code, bound in select(
+        kg,
+        "SELECT ?n ?m ?code ?bound WHERE { ?n a ckg:EstimateNote ; ckg:measure ?m ; ckg:footnote ?f . "
+        "?f skos:notation ?code . OPTIONAL { ?n ckg:lowerBound ?bound } }",
+    ):
+        if note and prop in BY_PROP:
+            ref.notes[note] = noted(BY_PROP[prop], code, float(bound) if bound is not None else None)
     total = next((o for o in occupations.values() if o.code == "00-0000"), None)
     if total is not None:
         ref.children[total.iri] = [o.iri for o in ref.major_groups()]
@@ -244,40 +252,45 @@ def reference(kg: Any) -> Reference:
 
 
 def estimates(
-    kg: Any, measures: Iterable[str], *, occupation: str | None = None, area: str | None = None
+    kg: Any,
+    ref: Reference,
+    measures: Iterable[str],
+    *,
+    occupation: str | None = None,
+    area: str | None = None,
 ) -> dict[tuple[str, str], dict[str, Figure]]:
     """(occupation IRI, area IRI) → measure key → Figure, for the cross-industry estimates of *occupation*
     and/or *area*: one query for the values (a column per measure) and one for the notes of the missing
-    ones (a UNION of the two is planned far slower by Oxigraph)."""
+    ones (which `ref.notes` describes). A UNION of the two, or the notes' details in the same query, is
+    planned several times slower by Oxigraph."""
     keys = list(measures)
     columns = " ".join(f"?{k}" for k in keys)
     optionals = " ".join(f"OPTIONAL {{ ?e ckg:{BY_KEY[k].prop} ?{k} }}" for k in keys)
-    where = "?e ckg:about ?occ ; sdmx-dimension:refArea ?area ; ckg:industry ?industry ."
-    if area and not occupation:  # Oxigraph joins in the written order: the selective pattern first
+    if occupation:
+        where = "?e ckg:about ?occ ; sdmx-dimension:refArea ?area ; ckg:industry ?industry ."
+        noted_where = "?e ckg:about ?occ ; ckg:estimateNote ?n ."
+    else:  # an area alone: BLS publishes industry detail only nationally; the selective pattern first
         where = "?e sdmx-dimension:refArea ?area ; ckg:about ?occ ; ckg:industry ?industry ."
+        noted_where = "?e sdmx-dimension:refArea ?area ; ckg:estimateNote ?n ."
     bindings = {"industry": INDUSTRY_ALL}
     if occupation:
         bindings["occ"] = URIRef(occupation)
     if area:
         bindings["area"] = URIRef(area)
     found: dict[tuple[str, str], dict[str, Figure]] = {}
-    for occ, where_, *values in select(
-        kg, f"SELECT ?occ ?area {columns} WHERE {{ {where} {optionals} }}", bindings
-    ):
-        figures = found.setdefault((occ or "", where_ or ""), {})
+    by_estimate: dict[str, dict[str, Figure]] = {}
+    query = f"SELECT ?e ?occ ?area {columns} WHERE {{ {where} {optionals} }}"
+    for estimate, occ, where_, *values in select(kg, query, bindings):
+        figures = by_estimate[estimate or ""] = found.setdefault((occ or "", where_ or ""), {})
         for key, value in zip(keys, values, strict=True):
             if value is not None:
                 figures[key] = Figure(key, float(value), format_value(BY_KEY[key], float(value)))
-    notes = (
-        f"SELECT ?occ ?area ?m ?code ?bound WHERE {{ {where} ?e ckg:estimateNote ?n . ?n ckg:measure ?m ; "
-        "ckg:footnote ?f . ?f skos:notation ?code . OPTIONAL { ?n ckg:lowerBound ?bound } }"
-    )
-    for occ, where_, prop, code, bound in select(kg, notes, bindings):
-        measure = BY_PROP.get(prop or "")
-        figures = found.get((occ or "", where_ or ""))
-        if measure is None or measure.key not in keys or figures is None or measure.key in figures:
-            continue
-        figures[measure.key] = noted(measure, code, float(bound) if bound is not None else None)
+    bindings.pop("industry")
+    for estimate, note in select(kg, f"SELECT ?e ?n WHERE {{ {noted_where} }}", bindings):
+        figures = by_estimate.get(estimate or "")
+        figure = ref.notes.get(note or "")
+        if figures is not None and figure is not None and figure.measure in keys:
+            figures.setdefault(figure.measure, figure)
     return found
 
 
