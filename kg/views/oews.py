@@ -205,7 +205,7 @@ def reference(kg: Any) -> Reference:
         "OPTIONAL { ?r ckg:refPeriod ?period } OPTIONAL { ?r dct:issued ?issued } }",
         {"r": RELEASE},
     )
-    title, url, period, issued = release_row[0] if release_row else (str(RELEASE), None, "2025-05", None)
+    title, url, period, issued = release_row[0] if release_row else ("", None, "", None)  # no OEWS data
     release = Release(str(RELEASE), title or "", url, period or "", issued)
     occupations: dict[str, Occupation] = {}
     rows = select(
