@@ -271,6 +271,7 @@ def test_one_occupation_in_two_places(client):
 
 
 def test_two_occupations_in_one_state_and_csv(client):
+    assert client.get("/compare.json?a=31-9092&b=29-2072").get_json()["mode"] == "occupations"
     page = client.get("/compare.json?a=31-9092&b=soc2018-29-2072&area=ca").get_json()
     assert page["mode"] == "occupations"
     assert page["title"] == "Medical Assistants vs. Medical Records Specialists"

@@ -258,23 +258,29 @@ def estimates(
     *,
     occupation: str | None = None,
     area: str | None = None,
+    among: Iterable[str] | None = None,
+    ids: dict[tuple[str, str], str] | None = None,
 ) -> dict[tuple[str, str], dict[str, Figure]]:
     """(occupation IRI, area IRI) → measure key → Figure, for the cross-industry estimates of *occupation*
-    and/or *area*: one query for the values (a column per measure) and one for the notes of the missing
-    ones (which `ref.notes` describes). A UNION of the two, or the notes' details in the same query, is
-    planned several times slower by Oxigraph."""
+    and/or *area*, or for the estimates *among* (their IRIs): one query for the values (a column per
+    measure) and one for the notes of the missing ones (which `ref.notes` describes). A UNION of the two,
+    or the notes' details in the same query, is planned several times slower by Oxigraph. *ids*, if given,
+    receives each estimate's IRI."""
     keys = list(measures)
     columns = " ".join(f"?{k}" for k in keys)
     optionals = " ".join(f"OPTIONAL {{ ?e ckg:{BY_KEY[k].prop} ?{k} }}" for k in keys)
-    if occupation:
+    bindings: dict[str, URIRef] = {}
+    if among is not None:
+        head = "VALUES ?e { " + " ".join(_iri(e) for e in among) + " } "
+        where, noted_where = head + "?e ckg:about ?occ ; sdmx-dimension:refArea ?area .", head
+    elif occupation:
         where = "?e ckg:about ?occ ; sdmx-dimension:refArea ?area ; ckg:industry ?industry ."
-        noted_where = "?e ckg:about ?occ ; ckg:estimateNote ?n ."
+        noted_where = "?e ckg:about ?occ ."
+        bindings = {"occ": URIRef(occupation), "industry": INDUSTRY_ALL}
     else:  # an area alone: BLS publishes industry detail only nationally; the selective pattern first
         where = "?e sdmx-dimension:refArea ?area ; ckg:about ?occ ; ckg:industry ?industry ."
-        noted_where = "?e sdmx-dimension:refArea ?area ; ckg:estimateNote ?n ."
-    bindings = {"industry": INDUSTRY_ALL}
-    if occupation:
-        bindings["occ"] = URIRef(occupation)
+        noted_where = "?e sdmx-dimension:refArea ?area ."
+        bindings = {"industry": INDUSTRY_ALL}
     if area:
         bindings["area"] = URIRef(area)
     found: dict[tuple[str, str], dict[str, Figure]] = {}
@@ -282,11 +288,14 @@ def estimates(
     query = f"SELECT ?e ?occ ?area {columns} WHERE {{ {where} {optionals} }}"
     for estimate, occ, where_, *values in select(kg, query, bindings):
         figures = by_estimate[estimate or ""] = found.setdefault((occ or "", where_ or ""), {})
+        if ids is not None:
+            ids[(occ or "", where_ or "")] = estimate or ""
         for key, value in zip(keys, values, strict=True):
             if value is not None:
                 figures[key] = Figure(key, float(value), format_value(BY_KEY[key], float(value)))
-    bindings.pop("industry")
-    for estimate, note in select(kg, f"SELECT ?e ?n WHERE {{ {noted_where} }}", bindings):
+    bindings.pop("industry", None)
+    noted = f"SELECT ?e ?n WHERE {{ {noted_where} ?e ckg:estimateNote ?n . }}"
+    for estimate, note in select(kg, noted, bindings):
         figures = by_estimate.get(estimate or "")
         figure = ref.notes.get(note or "")
         if figures is not None and figure is not None and figure.measure in keys:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import Response, abort
 from markupsafe import Markup, escape
 
-from kg.views.area import DEFAULT_LIMIT, RANKS, area_figures, area_page
+from kg.views.area import DEFAULT_LIMIT, RANKS, area_page, area_table
 from kg.views.occupation import STATE_SORTS, occupation_page
 from kg.views.occupation_compare import compare_occupations
 from kg.views.oews import ANNUAL_PERCENTILES, Area, Figure, Occupation, Reference, Release, reference
@@ -22,6 +23,7 @@ from kg.web.state import state
 
 REFERENCE_KEY = "oews:reference"  # kept for the app's life (bench/occupation_pages.py keeps it too)
 COMPARE_ARGS = {"a", "b", "area", "b_area"}
+SOC = re.compile(r"^(soc2018-)?\d\d-\d{4}$")  # a SOC 2018 occupation's slug or bare code
 
 
 def figure_html(f: Figure, release: Release) -> Markup:
@@ -89,8 +91,10 @@ def _area(slug: str, as_json: bool, alts: Sequence[Alternate]) -> Response:
     limit = _limit(args.get("limit"))
     st = state()
     key = f"oews:area:{slug}:{rank}:{group}:{limit}"
-    table = st.memo(f"oews:area-table:{slug}", lambda: area_figures(st.kg, ref(), slug))
-    value = st.memo(key, lambda: area_page(ref(), slug, table or {}, rank_by=rank, group=group, limit=limit))
+    table = st.memo(f"oews:area-table:{slug}:{rank}", lambda: area_table(st.kg, ref(), slug, rank))
+    value = st.memo(
+        key, lambda: area_page(st.kg, ref(), slug, table or {}, rank_by=rank, group=group, limit=limit)
+    )
     if value is None:  # pragma: no cover - page_for checked the slug
         abort(404, description=f"there is no state called {slug!r}")
     if as_json:
@@ -117,7 +121,7 @@ def wants_compare(args: dict[str, str]) -> bool:
     """True when /compare's arguments name SOC occupations or areas (this module answers), not professions."""
     if "area" in args or "b_area" in args:
         return True
-    return any(args.get(name, "").strip().startswith("soc2018-") for name in ("a", "b"))
+    return any(SOC.match(args.get(name, "").strip()) for name in ("a", "b"))
 
 
 def compare_page(ext: str | None) -> Response:
