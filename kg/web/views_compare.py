@@ -6,13 +6,14 @@ import csv
 import io
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response, abort, request
 from rdflib import URIRef
 
 from kg.rdf.namespaces import ID
 from kg.views.compare import Comparison, compare, is_profession
 from kg.views.compare_facts import Cell
 from kg.views.describe import exists
+from kg.web import views_occupation
 from kg.web.respond import Alternate, send, send_json, single_args
 from kg.web.respond import page as render_page
 from kg.web.state import state
@@ -57,6 +58,8 @@ class Chart:
 def page(ext: str | None) -> Response:
     if ext not in (None, "json", "csv", "html"):
         abort(404, description=f"no comparison in the format .{ext}; use .json or .csv")
+    if views_occupation.wants_compare(request.args.to_dict()):  # SOC occupations, or places
+        return views_occupation.compare_page(ext)
     comparison = _comparison()
     query = {"a": comparison.a.slug, "b": comparison.b.slug}
     alts = [

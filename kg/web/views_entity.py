@@ -13,7 +13,7 @@ from kg.views.compare import glance
 from kg.views.ctdl import ctdl_document, ctdl_graph, entity_document
 from kg.views.describe import Entity, describe, entity_graph
 from kg.views.facts import people_view
-from kg.web import jsonld
+from kg.web import jsonld, views_occupation
 from kg.web.respond import Alternate, alternates, negotiate, page, send, send_json, split_suffix
 from kg.web.state import state
 from kg.web.views_compare import DEFAULT_A, DEFAULT_B
@@ -32,6 +32,10 @@ def show(slug: str) -> Response:
         base, fmt = split_suffix(slug, PAGE_FORMATS)
     if not SLUG.match(base):
         abort(404, description="there is no entity at this address")
+    if fmt == "entity-json" or negotiate(PAGE_FORMATS, fmt) == "html":  # SOC occupations and states
+        special = views_occupation.page_for(base, fmt == "entity-json", _alternates(base))
+        if special is not None:
+            return special
     st = state()
     iri = ID[base]
     key = f"entity:{base}"
