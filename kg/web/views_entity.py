@@ -33,7 +33,7 @@ def show(slug: str) -> Response:
     if not SLUG.match(base):
         abort(404, description="there is no entity at this address")
     if fmt == "entity-json" or negotiate(PAGE_FORMATS, fmt) == "html":  # SOC occupations and states
-        special = views_occupation.page_for(base, fmt == "entity-json", _alternates(base))
+        special = views_occupation.page_for(base, fmt == "entity-json", _alternates(base, ID[base]))
         if special is not None:
             return special
     st = state()
