@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 from oews_excerpt import import_excerpt
-from test_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, Tab, open_tab, require_chromium
+from test_browser import DESKTOP, PHONE, Tab, open_tab
 from test_browser_pages import OVERFLOWING
 
-pytest_plugins = ["live"]
+pytest_plugins = ["live", "browsing"]  # the shared Chromium (browser); tabs here open on the OEWS server
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 PAGES = {
@@ -43,21 +43,6 @@ def oews_server(tmp_path_factory) -> Iterator[Any]:
         yield server
     finally:
         stop_server(proc)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture
