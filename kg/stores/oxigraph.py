@@ -59,6 +59,72 @@ def from_ox(term: Any) -> Node | None:
 # --- Oxigraph ----------------------------------------------------------------------------------------------
 
 
+def evaluate_oxigraph(
+    store: OxigraphBacked,
+    prepared: Any,
+    bindings: Mapping[str, Node],
+    default_uris: Sequence[str],
+    named_uris: Sequence[str],
+    max_rows: int | None,
+    timeout: float | None = None,
+) -> bytes:
+    """`kg.stores.base.Backend.evaluate` by Oxigraph (the sandboxed child's deadline is the time limit)."""
+    import pyoxigraph as ox
+
+    kwargs = query_kwargs(store, default_uris, named_uris)
+    text = prepared.text
+    if bindings and prepared.kind == "SELECT" and not set(bindings) <= set(prepared.vars):
+        text = substitute(text, bindings)  # Oxigraph substitutes projected variables only
+    elif bindings:
+        kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+    refuse_service(text)
+    result = store._inner.query(text, **kwargs)
+    if prepared.kind == "SELECT":  # terms go to the wire straight from pyoxigraph's, not through rdflib's
+        names = prepared.vars
+        fill = {name: wire.encode_term(bindings[name]) for name in names if name in bindings}
+        rows = ([bound_or(_ox_wire(solution[name]), fill.get(name)) for name in names] for solution in result)
+        taken, truncated = cap(rows, max_rows)
+        return wire.encode("SELECT", vars=names, rows=taken, truncated=truncated, term=None)
+    if prepared.kind == "ASK":
+        return wire.encode("ASK", boolean=bool(result))
+    triples = ((x.subject, x.predicate, x.object) for x in result)
+    taken, truncated = cap(_distinct(triples), max_rows)
+    return wire.encode(prepared.kind, triples=taken, truncated=truncated, term=_ox_wire)
+
+
+def serialize_oxigraph(
+    store: OxigraphBacked,
+    prepared: Any,
+    bindings: Mapping[str, Node],
+    default_uris: Sequence[str],
+    named_uris: Sequence[str],
+    max_rows: int | None,
+    fmt: str,
+) -> tuple[bytes, bool] | None:
+    """The result in *fmt* and whether the cap cut it, written by pyoxigraph; None for a format it does not
+    write here, or a ``SELECT *`` whose bound variables Oxigraph would drop (`evaluate_oxigraph` fills them).
+    Parameters of a SELECT are substituted into the text, so that a projected one is bound as ``(term AS
+    ?v)``: Oxigraph drops projected variables bound through its substitutions."""
+    import pyoxigraph as ox
+
+    graph = prepared.kind in ("CONSTRUCT", "DESCRIBE")
+    if fmt not in (native.GRAPH_FORMATS if graph else native.RESULT_FORMATS):
+        return None
+    kwargs = query_kwargs(store, default_uris, named_uris)
+    text = prepared.text
+    if bindings and prepared.kind == "SELECT":
+        text = substitute(text, bindings)
+    elif bindings:
+        kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+    refuse_service(text)
+    result = store._inner.query(text, **kwargs)
+    if graph:
+        return native.triples(result, fmt, max_rows)
+    if prepared.kind == "SELECT" and tuple(v.value for v in result.variables) != prepared.vars:
+        return None
+    return native.solutions(result, fmt, max_rows)
+
+
 class OxigraphBacked(OxigraphStore):
     """A read-only pyoxigraph store behind rdflib's Graph API."""
 
@@ -70,29 +136,8 @@ class OxigraphBacked(OxigraphStore):
         self.graphs = graphs
         self.union_in_default = union_in_default
 
-    def evaluate(
-        self,
-        prepared: Any,
-        bindings: Mapping[str, Node],
-        default_uris: Sequence[str],
-        named_uris: Sequence[str],
-        max_rows: int | None,
-        timeout: float | None,
-    ) -> bytes:
-        """`kg.stores.base.Backend.evaluate` by Oxigraph (the child's deadline is the time limit)."""
-        return evaluate_oxigraph(self, prepared, bindings, default_uris, named_uris, max_rows)
-
-    def serialize(
-        self,
-        prepared: Any,
-        bindings: Mapping[str, Node],
-        default_uris: Sequence[str],
-        named_uris: Sequence[str],
-        max_rows: int | None,
-        fmt: str,
-    ) -> tuple[bytes, bool] | None:
-        """`kg.stores.base.Serializing.serialize` by pyoxigraph's own writers (`kg.stores.native`)."""
-        return serialize_oxigraph(self, prepared, bindings, default_uris, named_uris, max_rows, fmt)
+    evaluate = evaluate_oxigraph  # kg.stores.base.Backend
+    serialize = serialize_oxigraph  # kg.stores.base.Serializing
 
     def sandbox_needs(self) -> dict[str, Any]:
         return {"keep_paths": (self.directory,)}
@@ -148,70 +193,6 @@ def query_kwargs(
         "default_graph": default or [ox.NamedNode(EMPTY_GRAPH)],
         "named_graphs": [ox.NamedNode(i) for i in dict.fromkeys(named_uris) if i in local],
     }
-
-
-def evaluate_oxigraph(
-    store: OxigraphBacked,
-    prepared: Any,
-    bindings: Mapping[str, Node],
-    default_uris: Sequence[str],
-    named_uris: Sequence[str],
-    max_rows: int | None,
-) -> bytes:
-    import pyoxigraph as ox
-
-    kwargs = query_kwargs(store, default_uris, named_uris)
-    text = prepared.text
-    if bindings and prepared.kind == "SELECT" and not set(bindings) <= set(prepared.vars):
-        text = substitute(text, bindings)  # Oxigraph substitutes projected variables only
-    elif bindings:
-        kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
-    refuse_service(text)
-    result = store._inner.query(text, **kwargs)
-    if prepared.kind == "SELECT":  # terms go to the wire straight from pyoxigraph's, not through rdflib's
-        names = prepared.vars
-        fill = {name: wire.encode_term(bindings[name]) for name in names if name in bindings}
-        rows = ([bound_or(_ox_wire(solution[name]), fill.get(name)) for name in names] for solution in result)
-        taken, truncated = cap(rows, max_rows)
-        return wire.encode("SELECT", vars=names, rows=taken, truncated=truncated, term=None)
-    if prepared.kind == "ASK":
-        return wire.encode("ASK", boolean=bool(result))
-    triples = ((x.subject, x.predicate, x.object) for x in result)
-    taken, truncated = cap(_distinct(triples), max_rows)
-    return wire.encode(prepared.kind, triples=taken, truncated=truncated, term=_ox_wire)
-
-
-def serialize_oxigraph(
-    store: OxigraphBacked,
-    prepared: Any,
-    bindings: Mapping[str, Node],
-    default_uris: Sequence[str],
-    named_uris: Sequence[str],
-    max_rows: int | None,
-    fmt: str,
-) -> tuple[bytes, bool] | None:
-    """The result in *fmt* and whether the cap cut it, written by pyoxigraph; None for a format it does not
-    write here, or a ``SELECT *`` whose bound variables Oxigraph would drop (`evaluate_oxigraph` fills them).
-    Parameters of a SELECT are substituted into the text, so that a projected one is bound as ``(term AS
-    ?v)``: Oxigraph drops projected variables bound through its substitutions."""
-    import pyoxigraph as ox
-
-    graph = prepared.kind in ("CONSTRUCT", "DESCRIBE")
-    if fmt not in (native.GRAPH_FORMATS if graph else native.RESULT_FORMATS):
-        return None
-    kwargs = query_kwargs(store, default_uris, named_uris)
-    text = prepared.text
-    if bindings and prepared.kind == "SELECT":
-        text = substitute(text, bindings)
-    elif bindings:
-        kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
-    refuse_service(text)
-    result = store._inner.query(text, **kwargs)
-    if graph:
-        return native.triples(result, fmt, max_rows)
-    if prepared.kind == "SELECT" and tuple(v.value for v in result.variables) != prepared.vars:
-        return None
-    return native.solutions(result, fmt, max_rows)
 
 
 _XSD_STRING = str(XSD.string)

@@ -59,87 +59,6 @@ def endpoint_address(url: str) -> tuple[str, int]:
     return parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
 
 
-class RemoteStore(SPARQLStore):
-    """rdflib's SPARQLStore over *url*, whose default graph is the union of *graphs*.
-
-    The KG is immutable while served, so the answers to triple patterns are kept (least recently used first
-    out, at most CACHE_PATTERNS patterns of at most CACHE_TRIPLES triples each): a page asks for the same
-    labels again and again, and each miss is one HTTP round trip."""
-
-    CACHE_PATTERNS = 50_000
-    CACHE_TRIPLES = 1_000
-
-    def __init__(self, url: str, graphs: tuple[str, ...], timeout: float = 30.0) -> None:
-        super().__init__(query_endpoint=url, returnFormat="json", method="POST_FORM")
-        self.url = url
-        self.graphs = graphs
-        self.timeout = timeout
-        self.address = endpoint_address(url)
-        self._cache: OrderedDict[Any, list[Any]] = OrderedDict()
-        self._lock = threading.Lock()
-        self._connect: frozenset[tuple[str, int]] | None = None
-
-    def triples(self, spo: Any, context: Any = None) -> Iterator[Any]:  # type: ignore[override]
-        graph = getattr(context, "identifier", None)
-        key = (tuple(spo), None if graph is None else str(graph))
-        with self._lock:
-            found = self._cache.get(key)
-            if found is not None:
-                self._cache.move_to_end(key)
-        if found is None:
-            found = list(super().triples(spo, context))
-            if len(found) <= self.CACHE_TRIPLES:
-                with self._lock:
-                    self._cache[key] = found
-                    while len(self._cache) > self.CACHE_PATTERNS:
-                        self._cache.popitem(last=False)
-        return iter(found)
-
-    def evaluate(
-        self,
-        prepared: Any,
-        bindings: Mapping[str, Node],
-        default_uris: Sequence[str],
-        named_uris: Sequence[str],
-        max_rows: int | None,
-        timeout: float | None,
-    ) -> bytes:
-        """`kg.stores.base.Backend.evaluate` by the endpoint."""
-        return evaluate_remote(self, prepared, bindings, default_uris, named_uris, max_rows, timeout)
-
-    def sandbox_needs(self) -> dict[str, Any]:
-        return {"connect": self.allowed_addresses()}
-
-    def allowed_addresses(self) -> frozenset[tuple[str, int]]:
-        """The endpoint's (host, port) and the addresses its host name resolves to (resolved once)."""
-        if self._connect is None:
-            import socket
-
-            host, port = self.address
-            allowed = {(host, port)}
-            try:
-                infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-                allowed |= {(str(info[4][0]), port) for info in infos}
-            except OSError:
-                pass
-            self._connect = frozenset(allowed)
-        return self._connect
-
-    def _query(self, query: str, default_graph: Any = None, named_graph: Any = None) -> Result:  # type: ignore[override]
-        self._queries += 1
-        default = self.graphs if default_graph is None else (str(default_graph),)
-        if default_graph is not None and str(default_graph) == str(DATASET_DEFAULT_GRAPH_ID):
-            default = self.graphs
-        with post(self.url, query, default, (), _ACCEPT_RESULTS, self.timeout) as response:
-            result = Result.parse(io.BytesIO(response.read()), format="json")
-        if result.type == "SELECT":
-            result.bindings = [{v: _from_endpoint(t) for v, t in row.items()} for row in result.bindings]
-        return result
-
-    def _is_contextual(self, graph: Any) -> bool:  # type: ignore[override]
-        return graph is not None and not isinstance(graph, str) and graph.identifier is not None
-
-
 def evaluate_remote(
     store: RemoteStore,
     prepared: Any,
@@ -181,6 +100,77 @@ def evaluate_remote(
     triples = (tuple(_from_endpoint(t) for t in triple) for triple in graph)
     taken, truncated = cap(triples, max_rows)
     return wire.encode(prepared.kind, triples=taken, truncated=truncated)
+
+
+class RemoteStore(SPARQLStore):
+    """rdflib's SPARQLStore over *url*, whose default graph is the union of *graphs*.
+
+    The KG is immutable while served, so the answers to triple patterns are kept (least recently used first
+    out, at most CACHE_PATTERNS patterns of at most CACHE_TRIPLES triples each): a page asks for the same
+    labels again and again, and each miss is one HTTP round trip."""
+
+    CACHE_PATTERNS = 50_000
+    CACHE_TRIPLES = 1_000
+
+    def __init__(self, url: str, graphs: tuple[str, ...], timeout: float = 30.0) -> None:
+        super().__init__(query_endpoint=url, returnFormat="json", method="POST_FORM")
+        self.url = url
+        self.graphs = graphs
+        self.timeout = timeout
+        self.address = endpoint_address(url)
+        self._cache: OrderedDict[Any, list[Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._connect: frozenset[tuple[str, int]] | None = None
+
+    def triples(self, spo: Any, context: Any = None) -> Iterator[Any]:  # type: ignore[override]
+        graph = getattr(context, "identifier", None)
+        key = (tuple(spo), None if graph is None else str(graph))
+        with self._lock:
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+        if found is None:
+            found = list(super().triples(spo, context))
+            if len(found) <= self.CACHE_TRIPLES:
+                with self._lock:
+                    self._cache[key] = found
+                    while len(self._cache) > self.CACHE_PATTERNS:
+                        self._cache.popitem(last=False)
+        return iter(found)
+
+    evaluate = evaluate_remote  # kg.stores.base.Backend
+
+    def sandbox_needs(self) -> dict[str, Any]:
+        return {"connect": self.allowed_addresses()}
+
+    def allowed_addresses(self) -> frozenset[tuple[str, int]]:
+        """The endpoint's (host, port) and the addresses its host name resolves to (resolved once)."""
+        if self._connect is None:
+            import socket
+
+            host, port = self.address
+            allowed = {(host, port)}
+            try:
+                infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+                allowed |= {(str(info[4][0]), port) for info in infos}
+            except OSError:
+                pass
+            self._connect = frozenset(allowed)
+        return self._connect
+
+    def _query(self, query: str, default_graph: Any = None, named_graph: Any = None) -> Result:  # type: ignore[override]
+        self._queries += 1
+        default = self.graphs if default_graph is None else (str(default_graph),)
+        if default_graph is not None and str(default_graph) == str(DATASET_DEFAULT_GRAPH_ID):
+            default = self.graphs
+        with post(self.url, query, default, (), _ACCEPT_RESULTS, self.timeout) as response:
+            result = Result.parse(io.BytesIO(response.read()), format="json")
+        if result.type == "SELECT":
+            result.bindings = [{v: _from_endpoint(t) for v, t in row.items()} for row in result.bindings]
+        return result
+
+    def _is_contextual(self, graph: Any) -> bool:  # type: ignore[override]
+        return graph is not None and not isinstance(graph, str) and graph.identifier is not None
 
 
 def _from_endpoint(term: Node | None) -> Node | None:
