@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from rdflib import Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.config import Settings
 from kg.errors import DataError, ValidationFailed
@@ -25,7 +26,16 @@ from kg.pipeline.load import display_name, new_graph, parse_bytes, read_bytes
 from kg.pipeline.report import Report, inconsistency_results
 from kg.rdf.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, bind_prefixes
 
-__all__ = ["DataError", "KnowledgeGraph", "ValidationFailed", "build", "check", "validate_files"]
+__all__ = [
+    "Built",
+    "DataError",
+    "KnowledgeGraph",
+    "ValidationFailed",
+    "build",
+    "check",
+    "compute",
+    "validate_files",
+]
 
 Progress = Callable[[str], None]
 
@@ -66,12 +76,38 @@ class KnowledgeGraph:
         counts.update({iri: len(graph) for iri, graph in graphs})
         return _assemble(named, [self.union, *(g for _, g in graphs)], self.version, self.report, counts)
 
+    def built(self) -> Built:
+        """Its named graphs, version, report and counts: what a store is loaded with."""
+        graphs = tuple(
+            (g.identifier, g)
+            for g in self.dataset.graphs()
+            if isinstance(g.identifier, URIRef) and g.identifier != DATASET_DEFAULT_GRAPH_ID
+        )
+        counts = MappingProxyType(dict(self.triple_counts))
+        return Built(graphs, self.version, self.report, counts, tuple(self.union.namespaces()))
 
-def build(
-    settings: Settings, *, use_cache: bool = True, progress: Progress | None = None, keep: bool = True
-) -> KnowledgeGraph:
-    """The KnowledgeGraph for *settings*, from the cache when the inputs are unchanged; *keep* False does not
-    write the cache (a caller that keeps the result elsewhere, e.g. in an Oxigraph store).
+
+@dataclass(frozen=True, eq=False)
+class Built:
+    """A conforming build before it is assembled or stored: its named graphs (asserted data, ontology,
+    inferred, then any extra graphs, which may share triples), version, report, triple counts (per graph;
+    "union" once known) and prefixes."""
+
+    graphs: tuple[tuple[URIRef, Graph], ...]
+    version: str
+    report: Report
+    counts: Mapping[str, int]
+    namespaces: tuple[tuple[str, URIRef], ...]
+    # what a store loads, graph by graph: N-Triples documents it may read as they are, and rdflib graphs
+    # holding the other triples (by default: `graphs`)
+    parts: tuple[tuple[URIRef, bytes | Graph], ...] = ()
+
+    def load_parts(self) -> tuple[tuple[URIRef, bytes | Graph], ...]:
+        return self.parts or self.graphs
+
+
+def build(settings: Settings, *, use_cache: bool = True, progress: Progress | None = None) -> KnowledgeGraph:
+    """The KnowledgeGraph for *settings*, from the cache when the inputs are unchanged.
     Raises `DataError` (unreadable or unparsable input) or `ValidationFailed` (non-conforming data)."""
     say = progress or (lambda message: None)
     inputs = read_inputs(settings)
@@ -80,23 +116,39 @@ def build(
         cached = cache.load(settings.cache_dir, key)
         if cached is not None:
             return _from_parts(cached)
-    data, ontology, inferred, report = _compute(inputs, say)
-    if not report.conforms:
-        raise ValidationFailed(report)
-    extras = [(iri, _parse(inputs, name)) for iri, name in inputs.named]
-    kg = _assemble(
-        [(GRAPH_DATA, data), (GRAPH_ONTOLOGY, ontology), (GRAPH_INFERRED, inferred)]
-        + [(URIRef(iri), g) for iri, g in extras],
-        [data, ontology, inferred, *(g for _, g in extras)],
-        inputs.version,
-        report,
-        {"data": len(data), "ontology": len(ontology), "inferred": len(inferred)}
-        | {iri: len(g) for iri, g in extras},
-    )
-    if use_cache and keep:
+    built = compute(inputs, progress=say)
+    graphs = list(built.graphs)
+    kg = _assemble(graphs, [g for _, g in graphs], built.version, built.report, built.counts)
+    if use_cache:
         say("writing the build cache")
         cache.store(settings.cache_dir, key, _to_parts(kg))
     return kg
+
+
+def compute(inputs: _Inputs, *, progress: Progress | None = None, store: str = "default") -> Built:
+    """Parse, reason and validate *inputs* (from `read_inputs`) into graphs of rdflib's *store* plugin, with
+    no cache: for a caller that keeps the result elsewhere (a loader into Oxigraph passes "light": see
+    `kg.pipeline.load.new_graph`).
+    Raises `ValidationFailed` (non-conforming data) or `DataError`."""
+    say = progress or (lambda message: None)
+    native: dict[str, bytes] | None = {} if store == "light" else None
+    data, ontology, inferred, report = _compute(inputs, say, store, native)
+    if not report.conforms:
+        raise ValidationFailed(report)
+    extras = [(URIRef(iri), _parse(inputs, name, store=store)) for iri, name in inputs.named]
+    graphs = ((GRAPH_DATA, data), (GRAPH_ONTOLOGY, ontology), (GRAPH_INFERRED, inferred), *extras)
+    counts = {"data": len(data), "ontology": len(ontology), "inferred": len(inferred)}
+    counts |= {str(iri): len(g) for iri, g in extras}
+    parts: tuple[tuple[URIRef, bytes | Graph], ...] = ()
+    if native:  # the data graph as those documents, and the triples of the other data files parsed again
+        other = [name for name in inputs.data if name not in native]
+        parts = (
+            *((GRAPH_DATA, doc) for doc in native.values()),
+            (GRAPH_DATA, _parse(inputs, *other, store=store)),
+        )
+        parts += graphs[1:]
+    namespaces = tuple(data.namespaces())
+    return Built(graphs, inputs.version, report, MappingProxyType(counts), namespaces, parts)
 
 
 def validate_files(settings: Settings, *, progress: Progress | None = None) -> Report:
@@ -112,7 +164,7 @@ def check(settings: Settings, *, progress: Progress | None = None) -> tuple[Repo
     cached = cache.load(settings.cache_dir, cache_key(inputs))
     if cached is not None:
         return cached["report"], dict(cached["counts"])
-    data, _ontology, inferred, report = _compute(inputs, progress or (lambda message: None))
+    data, _ontology, inferred, report = _compute(inputs, progress or (lambda message: None), "light")
     return report, {"data": len(data), "inferred": len(inferred)}
 
 
@@ -158,22 +210,26 @@ def cache_key(inputs: _Inputs) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
-def _parse(inputs: _Inputs, *names: str) -> Graph:
-    graph = new_graph()
+def _parse(
+    inputs: _Inputs, *names: str, store: str = "default", native: dict[str, bytes] | None = None
+) -> Graph:
+    graph = new_graph(store)
     for name in names:
-        parse_bytes(inputs.files[name], name, graph)
+        parse_bytes(inputs.files[name], name, graph, native=native)
     return graph
 
 
-def _compute(inputs: _Inputs, say: Progress) -> tuple[Graph, Graph, Graph, Report]:
+def _compute(
+    inputs: _Inputs, say: Progress, store: str, native: dict[str, bytes] | None = None
+) -> tuple[Graph, Graph, Graph, Report]:
     from kg.pipeline import rules, validate  # imported here: they may import owlrl and pyshacl
 
     say(f"parsing {len(inputs.data) + 2} files")
-    data = _parse(inputs, *inputs.data)
+    data = _parse(inputs, *inputs.data, store=store, native=native)
     ontology = _parse(inputs, inputs.ontology)
     shapes = _parse(inputs, inputs.shapes)
     say(f"reasoning (OWL-RL) over {len(data) + len(ontology)} triples")
-    closure = rules.infer(data, ontology)  # owlrl's exact result, compiled; falls back to owlrl itself
+    closure = rules.infer(data, ontology, store=store)  # owlrl's exact result, compiled, else owlrl's own
     bind_prefixes(closure.inferred)
     say("validating (SHACL)")
     report = validate.validate([data, closure.inferred], shapes, ontology)  # labels from all three
@@ -186,7 +242,7 @@ def _assemble(
     union_parts: list[Graph],
     version: str,
     report: Report,
-    counts: dict[str, int],
+    counts: Mapping[str, int],
 ) -> KnowledgeGraph:
     dataset = bind_prefixes(Dataset(default_union=True))
     for iri, graph in named:

@@ -40,6 +40,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.pipeline.cache import gc_paused
+from kg.pipeline.load import new_graph
 from kg.pipeline.reason import Closure, keep
 
 Triple = tuple[Node, Node, Node]
@@ -126,11 +127,12 @@ class Rules:
         return frozenset(out | {p for _, p, _ in self.schema})
 
 
-def infer(data: Graph, ontology: Graph, *, fallback: bool = True) -> Closure:
+def infer(data: Graph, ontology: Graph, *, fallback: bool = True, store: str = "default") -> Closure:
     """Drop-in for `kg.pipeline.reason.infer`: the OWL-RL closure of *data* ∪ *ontology* minus both,
     without trivia,
     and owlrl's inconsistency messages. Neither input is modified. With *fallback* (the default) a graph using
-    unsupported axioms is handed to owlrl; without, `UnsupportedAxioms` is raised."""
+    unsupported axioms is handed to owlrl; without, `UnsupportedAxioms` is raised. The inferred graph is of
+    rdflib's *store* plugin (see `kg.pipeline.load.new_graph`)."""
     try:
         kept, messages = inferred_triples(chain(data, ontology))
     except UnsupportedAxioms:
@@ -139,7 +141,7 @@ def infer(data: Graph, ontology: Graph, *, fallback: bool = True) -> Closure:
         from kg.pipeline import reason
 
         return reason.infer(data, ontology)
-    inferred = Graph(bind_namespaces="none")
+    inferred = new_graph(store)
     with gc_paused():
         inferred.addN((s, p, o, inferred) for s, p, o in kept)
     return Closure(inferred, messages)

@@ -8,7 +8,7 @@ It honours the dataset rules of `kg.query.execute` (see `kg.stores.base`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from oxrdflib import OxigraphStore
@@ -37,6 +37,20 @@ def to_ox(term: Node) -> Any:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise ValueError(f"not an RDF term: {term!r}")
+
+
+def term_converter() -> Callable[[Node], Any]:
+    """`to_ox` with a memo: loading a store converts each distinct term once (an IRI, a datatype or a common
+    value is repeated thousands of times in a large graph)."""
+    memo: dict[Node, Any] = {}
+
+    def convert(term: Node) -> Any:
+        found = memo.get(term)
+        if found is None:
+            found = memo[term] = to_ox(term)
+        return found
+
+    return convert
 
 
 def from_ox(term: Any) -> Node | None:

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from rdflib import Dataset, Graph, URIRef
@@ -38,6 +38,9 @@ from rdflib.paths import Path as RdfPath
 from kg.config import Settings
 from kg.errors import ConfigError
 from kg.rdf.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import Built
 
 __all__ = ["StoreSpec", "open_kg", "open_store", "parse_store", "quads", "resolve_store"]
 
@@ -120,35 +123,34 @@ def open_store(settings: Settings, kg: Any) -> Any:
         key = _key_for(settings, kg.version)
         meta = _read_meta(directory)
         if meta is None or meta["key"] != key:
-            meta = _load_oxigraph(directory, kg, key=key)
+            meta = _load_oxigraph(directory, kg.built(), key=key)
         return _oxigraph_kg(directory, meta)
     return _remote_kg(spec.location, kg)
 
 
 def quads(kg: Any) -> Iterator[tuple[Any, Any, Any, URIRef]]:
     """Every (s, p, o, graph IRI) of *kg*'s named graphs: what a store is loaded with."""
-    for graph in kg.dataset.graphs():
-        if isinstance(graph.identifier, URIRef) and graph.identifier != DATASET_DEFAULT_GRAPH_ID:
-            for s, p, o in graph:
-                yield s, p, o, graph.identifier
+    for iri, graph in kg.built().graphs:
+        for s, p, o in graph:
+            yield s, p, o, iri
 
 
 # --- Oxigraph ----------------------------------------------------------------------------------------------
 
 
 def _open_oxigraph(settings: Settings, spec: StoreSpec, *, use_cache: bool, progress: Progress | None) -> Any:
-    from kg.pipeline.build import build, cache_key, read_inputs
+    from kg.pipeline.build import cache_key, compute, read_inputs
 
     inputs = read_inputs(settings)  # cheap (hashing the input files): a loaded store needs no build
     key = cache_key(inputs)
     directory = _oxigraph_dir(settings, spec, inputs.version)
     meta = _read_meta(directory)
     if meta is None or meta["key"] != key or not use_cache:
-        # the store keeps the result: no second copy of a large graph in the memory store's cache
-        kg = build(settings, use_cache=use_cache, progress=progress, keep=False)
+        # built straight into light graphs and loaded: no Dataset, no union copy, no memory-store cache
+        built = compute(inputs, progress=progress, store="light")
         if progress:
             progress(f"loading the Oxigraph store in {directory}")
-        meta = _load_oxigraph(directory, kg, key=key)
+        meta = _load_oxigraph(directory, built, key=key)
     return _oxigraph_kg(directory, meta)
 
 
@@ -176,48 +178,62 @@ def _read_meta(directory: Path) -> dict[str, Any] | None:
     return meta
 
 
-def _load_oxigraph(directory: Path, kg: Any, *, key: str) -> dict[str, Any]:
-    """(Re)load *directory* with *kg*'s named graphs; returns the metadata written last."""
+def _load_oxigraph(directory: Path, built: Built, *, key: str) -> dict[str, Any]:
+    """(Re)load *directory* with *built*'s named graphs; returns the metadata written last."""
     import pyoxigraph as ox
 
-    from kg.stores.oxigraph import to_ox
+    from kg.stores.oxigraph import term_converter
 
     _clear(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / LOADING).write_text(kg.version, encoding="utf-8")
-    graphs = [g.identifier for g in kg.dataset.graphs() if isinstance(g.identifier, URIRef)]
-    graphs = [g for g in graphs if g != DATASET_DEFAULT_GRAPH_ID]
-    named_total = sum(1 for _ in quads(kg))
-    union_in_default = named_total != len(kg.union)  # overlapping graphs: keep the union (a set) too
+    (directory / LOADING).write_text(built.version, encoding="utf-8")
+    to_ox = term_converter()
+    union_size = _union_size([g for _, g in built.graphs])
+    union_in_default = union_size != sum(len(g) for _, g in built.graphs)  # overlapping graphs: keep the set
     store = ox.Store(str(directory))
     try:
-        store.bulk_extend(
-            ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g))) for s, p, o, g in quads(kg)
-        )
-        if union_in_default:
-            store.bulk_extend(
-                ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in kg.union
-            )
+        for iri, part in built.load_parts():
+            targets = [ox.NamedNode(str(iri))] + ([ox.DefaultGraph()] if union_in_default else [])
+            for target in targets:
+                if isinstance(part, bytes):  # an N-Triples document with exactly the graph's terms
+                    store.bulk_load(part, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+                else:
+                    store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), target) for s, p, o in part)
         store.flush()
         store.optimize()
     finally:
         del store
     with open(directory / REPORT, "wb") as out:
-        pickle.dump(kg.report, out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(built.report, out, protocol=pickle.HIGHEST_PROTOCOL)
     meta = {
         "format": META_FORMAT,
         "key": key,
-        "version": kg.version,
-        "counts": dict(kg.triple_counts),
-        "graphs": [str(g) for g in graphs],
+        "version": built.version,
+        "counts": dict(built.counts) | {"union": union_size},
+        "graphs": [str(iri) for iri, _ in built.graphs],
         "union_in_default": union_in_default,
-        "namespaces": [[prefix, str(ns)] for prefix, ns in kg.union.namespaces()],
+        "namespaces": [[prefix, str(ns)] for prefix, ns in built.namespaces],
     }
     tmp = directory / (META + ".tmp")
     tmp.write_text(json.dumps(meta, indent=1), encoding="utf-8")
     os.replace(tmp, directory / META)
     (directory / LOADING).unlink(missing_ok=True)
     return meta
+
+
+def _union_size(graphs: list[Graph]) -> int:
+    """How many distinct triples *graphs* hold together: their sum when no two share a triple (checked by
+    looking the smaller's triples up in the larger), else counted as a set."""
+    sizes = [len(g) for g in graphs]
+    overlap = any(
+        any(t in big for t in small)
+        for i, a in enumerate(graphs)
+        for b in graphs[i + 1 :]
+        for small, big in [(a, b) if len(a) <= len(b) else (b, a)]
+    )
+    if not overlap:
+        return sum(sizes)
+    return len({t for g in graphs for t in g})
 
 
 def _clear(directory: Path) -> None:

@@ -14,7 +14,8 @@ Supported, each with pyshacl's semantics (which results, with which focus node, 
 * sh:minCount, sh:maxCount, sh:datatype (ill-typed literals fail), sh:class, sh:nodeKind, sh:pattern with
   sh:flags, sh:languageIn, sh:uniqueLang, sh:or, sh:property, sh:node (the nested results are reported too, as
   pyshacl's sh:detail results are), sh:qualifiedValueShape with sh:qualifiedMinCount, sh:qualifiedMaxCount
-  and sh:qualifiedValueShapesDisjoint;
+  and sh:qualifiedValueShapesDisjoint, sh:lessThanOrEquals (on property shapes with an IRI path; a value
+  that cannot be compared fails, where pyshacl stops with an error for a blank node);
 * sh:message, sh:severity, sh:deactivated, and the non-validating sh:name, sh:description, sh:order,
   sh:group, sh:defaultValue;
 * SHACL-SPARQL constraints (sh:sparql with sh:select, sh:message, sh:prefixes/sh:declare, sh:deactivated) on

@@ -15,6 +15,7 @@ from kg.pipeline.shacl.constraints import (
     _Class,
     _Datatype,
     _LanguageIn,
+    _LessThanOrEquals,
     _MaxCount,
     _MinCount,
     _Multi,
@@ -63,7 +64,7 @@ _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNo
 _SHAPE_PREDICATES = frozenset(
     {
         *_TARGETS, SH.property, SH.path, SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH.nodeKind,
-        SH.pattern, SH.flags, SH.languageIn, SH.uniqueLang, SH["or"], SH.node, SH.qualifiedValueShape,
+        SH.pattern, SH.flags, SH.languageIn, SH.lessThanOrEquals, SH.uniqueLang, SH["or"], SH.node, SH.qualifiedValueShape,
         SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint, SH.message, SH.severity,
         SH.deactivated, SH.sparql, SH.name, SH.description, SH.order, SH.group, SH.defaultValue,
     }
@@ -232,6 +233,15 @@ def _unique_lang(g: Graph, node: Node, is_property: bool) -> _UniqueLang | None:
     return _UniqueLang(value.value)
 
 
+def _less_than_or_equals(g: Graph, node: Node, is_property: bool) -> _LessThanOrEquals | None:
+    others = tuple(g.objects(node, SH.lessThanOrEquals))
+    if not others:
+        return None
+    if not is_property or not all(isinstance(o, URIRef) for o in others):
+        raise Unsupported("a sh:lessThanOrEquals that is not on a property shape or not an IRI")
+    return _LessThanOrEquals(others)
+
+
 def _or(g: Graph, node: Node, is_property: bool) -> _Or | None:
     lists = tuple(tuple(dict.fromkeys(g.items(lst))) for lst in g.objects(node, SH["or"]))
     return _Or(lists) if lists else None
@@ -294,7 +304,7 @@ def _sparql(g: Graph, node: Node, is_property: bool) -> _Sparql | None:
 
 _BUILDERS = (
     _class, _datatype, _node_kind, _min_count, _max_count, _or, _pattern, _language_in, _unique_lang, _node,
-    _property, _qualified, _sparql,
+    _property, _qualified, _sparql, _less_than_or_equals,
 )  # fmt: skip
 
 

@@ -4,6 +4,7 @@ as pyshacl's constraint components do."""
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -147,6 +148,47 @@ class _Or:
             if not any(run.conforms(m, v) for m in members)
         ]
         return not hits, hits
+
+
+@dataclass(frozen=True)
+class _LessThanOrEquals:
+    others: tuple[Node, ...]  # the predicates whose values (at the focus node) no value may exceed
+
+    def check(self, run: _Run, shape: _Shape, focus: Node, values: list[Node]) -> tuple[bool, list[_Hit]]:
+        hits = [
+            shape.hit(focus)
+            for other in self.others
+            for w in run.index(other, False).get(focus, ())
+            for v in values
+            if not _less_or_equal(v, w)
+        ]
+        return not hits, hits
+
+
+def _less_or_equal(value: Node, other: Node) -> bool:
+    """SPARQL's ``<=`` as pyshacl applies it for sh:lessThanOrEquals: IRIs and strings compare as strings, a
+    string never compares with a non-string, and values that cannot be compared (or a blank node, which
+    pyshacl refuses with an error) fail."""
+    a, b = _comparable(value), _comparable(other)
+    if a is None or b is None or a[0] != b[0]:
+        return False
+    if a[0]:
+        return a[1] <= b[1]
+    try:
+        with warnings.catch_warnings():  # rdflib's Literal.__le__ tests NotImplemented for truth
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return bool(a[1] <= b[1])
+    except TypeError:
+        return False
+
+
+def _comparable(node: Node) -> tuple[bool, Any] | None:
+    """(is a string, what to compare) for an IRI or a literal; None for a blank node."""
+    if isinstance(node, URIRef):
+        return True, str(node)
+    if isinstance(node, Literal):
+        return (True, node.value) if isinstance(node.value, str) else (False, node)
+    return None
 
 
 @dataclass(frozen=True)
