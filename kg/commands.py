@@ -13,10 +13,13 @@ from kg.errors import FAILURE, USAGE, CliError
 
 
 def validate(args: argparse.Namespace) -> int:
-    """Validate without building: a cached conforming build answers at once, nothing is written."""
+    """Validate without building: a cached conforming build (or a loaded Oxigraph store of the same inputs)
+    answers at once, nothing is written."""
     from kg.pipeline.build import check
+    from kg.stores.store import stored_check
 
-    report, counts = check(_settings(args, files=args.files), progress=_progress())
+    settings = _settings(args, files=args.files)
+    report, counts = stored_check(settings) or check(settings, progress=_progress())
     if not report.conforms:
         print(report.text())
         count = report.count()

@@ -70,3 +70,18 @@ def test_then_and_now_medical_assistants(default):
     assert median["change"].toPython() == Decimal("14150")
     employment = pairs["var-employment"]
     assert (employment["thenValue"].toPython(), employment["nowValue"].toPython()) == (623560, 817870)
+
+
+def test_validate_answers_from_the_loaded_store(default, monkeypatch, capsys):
+    """`careers-kg validate` on the default data reads the report kept with the loaded store: no parse, no
+    reasoning, no validation again."""
+    from kg.cli import main
+    from kg.pipeline import build
+
+    settings, kg, _ = default
+    monkeypatch.delenv("CAREERS_KG_DATA", raising=False)
+    monkeypatch.setenv("CAREERS_KG_CACHE", str(settings.cache_dir))
+    monkeypatch.setattr(build, "_compute", lambda *args: pytest.fail("validated again"))
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out == "data conforms: 971691 triples, 316173 inferred\n"
+    assert (kg.triple_counts["data"], kg.triple_counts["inferred"]) == (971691, 316173)

@@ -154,6 +154,26 @@ def _open_oxigraph(settings: Settings, spec: StoreSpec, *, use_cache: bool, prog
     return _oxigraph_kg(directory, meta)
 
 
+def stored_check(settings: Settings) -> tuple[Any, dict[str, int]] | None:
+    """The validation report and triple counts kept with a loaded Oxigraph store of exactly *settings*'
+    inputs (what `kg.pipeline.build.check` answers from the memory store's cache), or None."""
+    from kg.pipeline.build import cache_key, read_inputs
+
+    spec = resolve_store(settings)
+    if spec.kind != "oxigraph":
+        return None
+    inputs = read_inputs(settings)
+    directory = _oxigraph_dir(settings, spec, inputs.version)
+    meta = _read_meta(directory)
+    if meta is None or meta["key"] != cache_key(inputs):
+        return None
+    try:
+        with open(directory / REPORT, "rb") as src:
+            return pickle.load(src), dict(meta["counts"])
+    except (OSError, pickle.UnpicklingError, EOFError):
+        return None
+
+
 def _key_for(settings: Settings, version: str) -> str:
     """The build cache key of *settings*' inputs (what `open_kg` checks) if they are *version*'s."""
     from kg.pipeline.build import cache_key, read_inputs
