@@ -64,9 +64,10 @@ _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNo
 _SHAPE_PREDICATES = frozenset(
     {
         *_TARGETS, SH.property, SH.path, SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH.nodeKind,
-        SH.pattern, SH.flags, SH.languageIn, SH.lessThanOrEquals, SH.uniqueLang, SH["or"], SH.node, SH.qualifiedValueShape,
+        SH.pattern, SH.flags, SH.languageIn, SH.uniqueLang, SH["or"], SH.node, SH.qualifiedValueShape,
         SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint, SH.message, SH.severity,
         SH.deactivated, SH.sparql, SH.name, SH.description, SH.order, SH.group, SH.defaultValue,
+        SH.lessThanOrEquals,
     }
 )  # fmt: skip
 _KNOWN_PREDICATES = _SHAPE_PREDICATES | {
