@@ -1,16 +1,16 @@
-"""The default data at its real size: the seed alone beside the seed plus the BLS OEWS May 2025 release
-(national
-and state), measured side by side in one run — the targets of issue 12.
+"""The default data at its real size: the seed alone, the seed plus the BLS OEWS May 2025 release (national
+and state) built by the old commit *--old*, and the same built by this checkout, side by side in one run —
+the targets of issue 12.
 
-    .venv/bin/python bench/default_data.py [--runs 5]
+    .venv/bin/python bench/default_data.py [--runs 5] [--old d18644b | --no-old]
 
-For each data set, in fresh processes with a temporary cache: the cold build (`careers-kg build`: parse,
-OWL-RL
-closure, SHACL validation, and for the default data the load into an Oxigraph store; wall and CPU time, peak
-memory) once, then `careers-kg serve` (one worker) to its first `/healthz` 200 with that warm cache (median of
---runs), the peak memory of the serving processes, and uncached page and stored-query latencies (median of 5
-requests with `Cache-Control: no-cache`). Targets: cold build of the default graph <= 60 s, warm start <= 1 s,
-peak memory of a serving worker <= 1 GB.
+For each, in fresh processes with a temporary cache (the old commit's tree extracted with `git archive`):
+the cold build (`careers-kg build`: parse, OWL-RL closure, SHACL validation, and for the default data the
+load into an Oxigraph store; wall and CPU time, peak memory) once, then `careers-kg serve` (one worker) to
+its first `/healthz` 200 with that warm cache (median of --runs), the peak memory of the serving processes,
+and uncached page and stored-query latencies (median of 5 requests with `Cache-Control: no-cache`).
+Targets: cold build of the default graph <= 60 s, warm start <= 1 s, peak memory of a serving worker
+<= 1 GB.
 """
 
 from __future__ import annotations
@@ -28,6 +28,11 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.streaming import old_checkout  # noqa: E402
+
+OLD_REF = "d18644b"  # the last commit before the light build path (issue 12, second session)
 EXE = [sys.executable, "-m", "kg"]
 SEED = str(ROOT / "data" / "careers.ttl")
 PAGES = (
@@ -40,9 +45,11 @@ PAGES = (
 )
 
 
-def env_for(cache: str, seed_only: bool) -> dict[str, str]:
+def env_for(cache: str, seed_only: bool, tree: Path = ROOT) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAREERS_KG_")}
     env["CAREERS_KG_CACHE"] = cache
+    env["PYTHONPATH"] = str(tree)  # the package of that tree (the old commit's, or this checkout's)
+    env["BENCH_TREE"] = str(tree)
     if seed_only:
         env["CAREERS_KG_DATA"] = SEED
     return env
@@ -52,7 +59,7 @@ def cold_build(env: dict[str, str]) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds and peak RSS (MB) of one `careers-kg build` with an empty cache."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([*EXE, "build"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([*EXE, "build"], cwd=env["BENCH_TREE"], env=env, check=True, stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -82,7 +89,9 @@ def serve(env: dict[str, str], runs: int) -> tuple[float, float, dict[str, float
         port = free_port()
         start = time.perf_counter()
         argv = [*EXE, "serve", "--port", str(port), "--workers", "1"]
-        proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            argv, cwd=env["BENCH_TREE"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             while True:
                 try:
@@ -118,15 +127,22 @@ def serve(env: dict[str, str], runs: int) -> tuple[float, float, dict[str, float
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--old", default=OLD_REF, help=f"the commit of the old path (default {OLD_REF})")
+    parser.add_argument("--no-old", action="store_true", help="measure this checkout only")
     args = parser.parse_args()
     rows = {}
-    for name, seed_only in (("seed", True), ("seed + OEWS", False)):
-        with tempfile.TemporaryDirectory(prefix="careers-kg-bench-") as cache:
-            env = env_for(cache, seed_only)
-            wall, cpu, build_peak = cold_build(env)
-            warm, serve_peak, pages = serve(env, args.runs)
-            rows[name] = (wall, cpu, build_peak, warm, serve_peak, pages)
-    print(f"{'':28}{'seed':>14}{'seed + OEWS':>14}{'ratio':>8}   target")
+    with tempfile.TemporaryDirectory(prefix="careers-kg-bench-") as work:
+        runs = [("seed", True, ROOT), ("seed + OEWS", False, ROOT)]
+        if not args.no_old:
+            runs.insert(1, (f"OEWS, {args.old}", False, old_checkout(args.old, Path(work) / "old")))
+        for name, seed_only, tree in runs:
+            with tempfile.TemporaryDirectory(prefix="careers-kg-bench-") as cache:
+                env = env_for(cache, seed_only, tree)
+                wall, cpu, build_peak = cold_build(env)
+                warm, serve_peak, pages = serve(env, args.runs)
+                rows[name] = (wall, cpu, build_peak, warm, serve_peak, pages)
+    names = list(rows)
+    print(f"{'':28}" + "".join(f"{n:>16}" for n in names) + f"{'new/old':>9}   target")
     labels = (
         ("cold build, wall (s)", 0, "60"),
         ("cold build, CPU (s)", 1, ""),
@@ -134,14 +150,14 @@ def main() -> int:
         ("warm start to /healthz (s)", 3, "1"),
         ("serving peak RSS (MB)", 4, "1024"),
     )
-    a, b = rows["seed"], rows["seed + OEWS"]
+    new, old = rows["seed + OEWS"], rows.get(names[1]) if len(names) == 3 else None
     for label, i, target in labels:
-        print(f"{label:<28}{a[i]:>14.3f}{b[i]:>14.3f}{b[i] / a[i]:>8.1f}   {target}")
+        ratio = f"{new[i] / old[i]:>9.2f}" if old else f"{'':>9}"
+        print(f"{label:<28}" + "".join(f"{rows[n][i]:>16.3f}" for n in names) + f"{ratio}   {target}")
     print("\nuncached page p50 (ms), median of 5 after one warm-up request")
     for path in PAGES:
-        left, right = a[5].get(path), b[5].get(path)
-        fmt = lambda v: f"{v * 1000:>14.1f}" if v is not None else f"{'-':>14}"  # noqa: E731
-        print(f"  {path[:60]:<62}{fmt(left)}{fmt(right)}")
+        fmt = lambda v: f"{v * 1000:>16.1f}" if v is not None else f"{'-':>16}"  # noqa: E731
+        print(f"  {path[:58]:<60}" + "".join(fmt(rows[n][5].get(path)) for n in names))
     return 0
 
 
