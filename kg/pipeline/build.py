@@ -125,14 +125,22 @@ def build(settings: Settings, *, use_cache: bool = True, progress: Progress | No
     return kg
 
 
-def compute(inputs: _Inputs, *, progress: Progress | None = None, store: str = "default") -> Built:
+def compute(
+    inputs: _Inputs,
+    *,
+    progress: Progress | None = None,
+    store: str = "default",
+    early: Callable[[URIRef, bytes], None] | None = None,
+) -> Built:
     """Parse, reason and validate *inputs* (from `read_inputs`) into graphs of rdflib's *store* plugin, with
     no cache: for a caller that keeps the result elsewhere (a loader into Oxigraph passes "light": see
-    `kg.pipeline.load.new_graph`).
+    `kg.pipeline.load.new_graph`). With "light", *early* is called with each N-Triples document of the data
+    graph that a loader may read as it is (see `Built.parts`) as soon as it is parsed, before reasoning and
+    validation: a loader can start on it meanwhile (and must drop it if this raises).
     Raises `ValidationFailed` (non-conforming data) or `DataError`."""
     say = progress or (lambda message: None)
     native: dict[str, bytes] | None = {} if store == "light" else None
-    data, ontology, inferred, report = _compute(inputs, say, store, native)
+    data, ontology, inferred, report = _compute(inputs, say, store, native, early)
     if not report.conforms:
         raise ValidationFailed(report)
     extras = [(URIRef(iri), _parse(inputs, name, store=store)) for iri, name in inputs.named]
@@ -220,12 +228,18 @@ def _parse(
 
 
 def _compute(
-    inputs: _Inputs, say: Progress, store: str, native: dict[str, bytes] | None = None
+    inputs: _Inputs,
+    say: Progress,
+    store: str,
+    native: dict[str, bytes] | None = None,
+    early: Callable[[URIRef, bytes], None] | None = None,
 ) -> tuple[Graph, Graph, Graph, Report]:
     from kg.pipeline import rules, validate  # imported here: they may import owlrl and pyshacl
 
     say(f"parsing {len(inputs.data) + 2} files")
     data = _parse(inputs, *inputs.data, store=store, native=native)
+    for document in (native or {}).values() if early else ():
+        early(GRAPH_DATA, document)
     ontology = _parse(inputs, inputs.ontology)
     shapes = _parse(inputs, inputs.shapes)
     say(f"reasoning (OWL-RL) over {len(data) + len(ontology)} triples")

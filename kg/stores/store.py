@@ -20,10 +20,7 @@ child
 
 from __future__ import annotations
 
-import json
-import os
 import pickle
-import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,17 +35,14 @@ from rdflib.paths import Path as RdfPath
 from kg.config import Settings
 from kg.errors import ConfigError
 from kg.rdf.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from kg.stores.loading import REPORT, OxigraphLoad, load, read_meta
 
 if TYPE_CHECKING:
-    from kg.pipeline.build import Built
+    pass
 
 __all__ = ["StoreSpec", "open_kg", "open_store", "parse_store", "quads", "resolve_store"]
 
 Progress = Callable[[str], None]
-META = "careers-kg-store.json"  # written last: its presence means the load completed
-LOADING = "careers-kg-store.loading"  # written first: the directory is ours even if a load was interrupted
-REPORT = "careers-kg-report.pickle"
-META_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -121,9 +115,9 @@ def open_store(settings: Settings, kg: Any) -> Any:
     if spec.kind == "oxigraph":
         directory = _oxigraph_dir(settings, spec, kg.version)
         key = _key_for(settings, kg.version)
-        meta = _read_meta(directory)
+        meta = read_meta(directory)
         if meta is None or meta["key"] != key:
-            meta = _load_oxigraph(directory, kg.built(), key=key)
+            meta = load(directory, kg.built(), key=key)
         return _oxigraph_kg(directory, meta)
     return _remote_kg(spec.location, kg)
 
@@ -144,13 +138,19 @@ def _open_oxigraph(settings: Settings, spec: StoreSpec, *, use_cache: bool, prog
     inputs = read_inputs(settings)  # cheap (hashing the input files): a loaded store needs no build
     key = cache_key(inputs)
     directory = _oxigraph_dir(settings, spec, inputs.version)
-    meta = _read_meta(directory)
+    meta = read_meta(directory)
     if meta is None or meta["key"] != key or not use_cache:
-        # built straight into light graphs and loaded: no Dataset, no union copy, no memory-store cache
-        built = compute(inputs, progress=progress, store="light")
-        if progress:
-            progress(f"loading the Oxigraph store in {directory}")
-        meta = _load_oxigraph(directory, built, key=key)
+        # built straight into light graphs and loaded: no Dataset, no union copy, no memory-store cache; the
+        # imported N-Triples load in a thread while the build reasons and validates
+        loading = OxigraphLoad(directory, inputs.version)
+        try:
+            built = compute(inputs, progress=progress, store="light", early=loading.early)
+            if progress:
+                progress(f"loading the Oxigraph store in {directory}")
+            meta = loading.finish(built, key=key)
+        except BaseException:
+            loading.abandon()
+            raise
     return _oxigraph_kg(directory, meta)
 
 
@@ -164,7 +164,7 @@ def stored_check(settings: Settings) -> tuple[Any, dict[str, int]] | None:
         return None
     inputs = read_inputs(settings)
     directory = _oxigraph_dir(settings, spec, inputs.version)
-    meta = _read_meta(directory)
+    meta = read_meta(directory)
     if meta is None or meta["key"] != cache_key(inputs):
         return None
     try:
@@ -186,85 +186,6 @@ def _oxigraph_dir(settings: Settings, spec: StoreSpec, version: str) -> Path:
     if spec.location:
         return Path(spec.location).expanduser().resolve()
     return Path(settings.cache_dir) / f"oxigraph-{version}"
-
-
-def _read_meta(directory: Path) -> dict[str, Any] | None:
-    try:
-        meta = json.loads((directory / META).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(meta, dict) or meta.get("format") != META_FORMAT:
-        return None
-    return meta
-
-
-def _load_oxigraph(directory: Path, built: Built, *, key: str) -> dict[str, Any]:
-    """(Re)load *directory* with *built*'s named graphs; returns the metadata written last."""
-    import pyoxigraph as ox
-
-    from kg.stores.oxigraph import term_converter
-
-    _clear(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / LOADING).write_text(built.version, encoding="utf-8")
-    to_ox = term_converter()
-    union_size = _union_size([g for _, g in built.graphs])
-    union_in_default = union_size != sum(len(g) for _, g in built.graphs)  # overlapping graphs: keep the set
-    store = ox.Store(str(directory))
-    try:
-        for iri, part in built.load_parts():
-            targets = [ox.NamedNode(str(iri))] + ([ox.DefaultGraph()] if union_in_default else [])
-            for target in targets:
-                if isinstance(part, bytes):  # an N-Triples document with exactly the graph's terms
-                    store.bulk_load(part, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
-                else:
-                    store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), target) for s, p, o in part)
-        store.flush()
-        store.optimize()
-    finally:
-        del store
-    with open(directory / REPORT, "wb") as out:
-        pickle.dump(built.report, out, protocol=pickle.HIGHEST_PROTOCOL)
-    meta = {
-        "format": META_FORMAT,
-        "key": key,
-        "version": built.version,
-        "counts": dict(built.counts) | {"union": union_size},
-        "graphs": [str(iri) for iri, _ in built.graphs],
-        "union_in_default": union_in_default,
-        "namespaces": [[prefix, str(ns)] for prefix, ns in built.namespaces],
-    }
-    tmp = directory / (META + ".tmp")
-    tmp.write_text(json.dumps(meta, indent=1), encoding="utf-8")
-    os.replace(tmp, directory / META)
-    (directory / LOADING).unlink(missing_ok=True)
-    return meta
-
-
-def _union_size(graphs: list[Graph]) -> int:
-    """How many distinct triples *graphs* hold together: their sum when no two share a triple (checked by
-    looking the smaller's triples up in the larger), else counted as a set."""
-    sizes = [len(g) for g in graphs]
-    overlap = any(
-        any(t in big for t in small)
-        for i, a in enumerate(graphs)
-        for b in graphs[i + 1 :]
-        for small, big in [(a, b) if len(a) <= len(b) else (b, a)]
-    )
-    if not overlap:
-        return sum(sizes)
-    return len({t for g in graphs for t in g})
-
-
-def _clear(directory: Path) -> None:
-    """Empty *directory* if it holds a Careers KG store (complete or not); refuse any other non-empty one."""
-    if not directory.exists():
-        return
-    if not any(directory.iterdir()):
-        return
-    if not ((directory / META).exists() or (directory / LOADING).exists()):
-        raise ConfigError(f"{directory} is not empty and holds no Careers KG store: choose another directory")
-    shutil.rmtree(directory)
 
 
 def _oxigraph_kg(directory: Path, meta: dict[str, Any]) -> Any:
