@@ -1,13 +1,20 @@
 """Load benchmark (issue 5, "Load"): 50 concurrent clients on a mix of routes, against a server started here.
 
     .venv/bin/python bench/load.py [--seconds 30] [--clients 50] [--procs 2] [--query-timeout 10]
-        [--workers 2] [--liveness-seconds 10]
+        [--workers 2] [--liveness-seconds 10] [--data seed|default] [--cache DIR]
+
+``--data seed`` (the default) serves data/careers.ttl from the memory store; ``--data default`` the shipped
+data (the seed and BLS OEWS May 2025, national and state: about 1.3 million triples) from the Oxigraph store,
+and adds occupation pages, state pages, occupation compares and the OEWS stored queries to the mix
+(bench/load_mix.py). ``--cache DIR`` keeps the build cache (and the Oxigraph store) for the next run: the
+default data is built into it once (minutes), then the server starts in about a second.
 
 After a warm-up (every cacheable request of the mix, 4 times; not counted), three phases against one server
 (``python -m kg serve`` on a free loopback port, a temporary build cache):
 
 1. load: *clients* keep-alive clients for *seconds* on a mix of routes — entity pages and their data twins,
-   compare (page and JSON), search, stored queries and ad-hoc SPARQL. Ad-hoc queries carry a unique comment
+   compare (page and JSON), search, stored queries and ad-hoc SPARQL (with --data default, also the OEWS
+   pages and queries). Ad-hoc queries carry a unique comment
    and half of the stored queries a unique Accept header, so they miss the response cache and really run in
    the sandbox; pages may be answered from it, as in production. Every response must be 200: zero errors is
    the check;
@@ -40,96 +47,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from load_mix import JSON, KINDS, MIXES, PROFESSIONS, SPARQL_JSON, Mix, uncached
+
 from kg.stores.processes import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
-START_TIMEOUT = 120.0
+START_TIMEOUT = 120.0  # the seed; the default data, built into an empty --cache, takes minutes
+BUILD_TIMEOUT = 900.0
+SEED = ROOT / "data" / "careers.ttl"
 REQUEST_TIMEOUT = 60.0
 LIVENESS_GOAL_MS = 100.0
 PROBE_INTERVAL = 0.05
 
-PROFESSIONS = (
-    "certified-medical-assistant",
-    "medical-coder",
-    "medical-biller",
-    "cancer-registrar",
-    "medical-records-and-health-information-technician",
-)
-WORDS = ("coder", "medical", "cma", "assistant", "bls", "registrar", "billing", "aapc", "health", "cert")
-SPARQL_JSON = {"Accept": "application/sparql-results+json"}
-HTML = {"Accept": "text/html"}
-JSON = {"Accept": "application/json"}
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-ADHOC = (
-    "PREFIX ckg: <https://w3id.org/careers-kg/ontology#>\n"
-    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-    "SELECT ?p ?label WHERE {{ ?p a ckg:Profession ; skos:prefLabel ?label }} ORDER BY ?label # {tag}",
-    "SELECT (COUNT(*) AS ?n) WHERE {{ ?s a ?type }} # {tag}",
-    "PREFIX ckg: <https://w3id.org/careers-kg/ontology#>\n"
-    "SELECT ?stat ?value WHERE {{ ?stat ckg:about <https://w3id.org/careers-kg/id/{p}> ; ckg:value ?value }}"
-    " # {tag}",
-    "ASK {{ <https://w3id.org/careers-kg/id/{p}> ?p ?o }} # {tag}",
-)
-
-
-def uncached(n: int) -> dict[str, str]:
-    """Accept for JSON that no earlier request sent: the response cache is keyed on the Accept header, so the
-    request reaches the app (an extra media range nobody serves, ranked last, changes nothing else)."""
-    return {"Accept": f"application/json, application/x-nocache-{n};q=0.1"}
-
-
-def pages(p: str, q: str, word: str) -> list[tuple[str, str, dict[str, str]]]:
-    return [
-        ("page", f"/id/{p}", HTML),
-        ("page", f"/id/{p}.ttl", {"Accept": "text/turtle"}),
-        ("page", f"/id/{p}.json", JSON),
-        ("page", f"/compare?a={p}&b={q}", HTML),
-        ("page", f"/compare.json?a={p}&b={q}", JSON),
-        ("page", f"/search?q={word}", HTML),
-    ]
-
-
-def stored(p: str, q: str, word: str) -> list[tuple[str, str, dict[str, str]]]:
-    return [
-        ("stored", f"/queries/profession-statistics.json?profession={p}", JSON),
-        ("stored", f"/queries/profession-profile.json?profession={p}", JSON),
-        ("stored", f"/queries/compare-statistics.json?a={p}&b={q}", JSON),
-        ("stored", f"/queries/search-label.json?text={word}", JSON),
-        ("stored", "/queries/professions.json", JSON),
-        ("stored", f"/queries/work-settings.json?profession={p}", JSON),
-    ]
-
-
-def cacheable() -> list[tuple[str, str, dict[str, str]]]:
-    """Every page and stored-query request of the mix that the response cache may keep (for the warm-up)."""
-    seen: dict[tuple[str, str], tuple[str, str, dict[str, str]]] = {}
-    for p in PROFESSIONS:
-        for q in PROFESSIONS:
-            if p != q:
-                for word in WORDS:
-                    for item in pages(p, q, word) + stored(p, q, word):
-                        seen.setdefault((item[1], item[2]["Accept"]), item)
-    return list(seen.values())
-
-
-def pick(rng: random.Random, tag: str) -> tuple[str, str, dict[str, str]]:
-    """(kind, target, headers) of one request of the mix: 30 % pages, 35 % stored queries (half of them
-    with a unique Accept header, so they run), 30 % ad-hoc SPARQL (unique: all run), 5 % /healthz."""
-    p, q = rng.sample(PROFESSIONS, 2)
-    word = rng.choice(WORDS)
-    roll = rng.random()
-    if roll < 0.30:
-        return rng.choice(pages(p, q, word))
-    if roll < 0.65:
-        kind, target, headers = rng.choice(stored(p, q, word))
-        if rng.random() < 0.5:
-            headers = uncached(rng.randrange(1 << 40))
-        return kind, target, headers
-    if roll < 0.95:
-        text = rng.choice(ADHOC).format(tag=tag, p=p)
-        return ("sparql", "/sparql?query=" + quote(text, safe=""), SPARQL_JSON)
-    return ("healthz", "/healthz", JSON)
 
 
 # --- HTTP client -----------------------------------------------------------------------------------------
@@ -191,7 +122,9 @@ class Samples:
         return [v for values in self.latencies.values() for v in values]
 
 
-def client_process(port: int, threads: int, seconds: float, seed: int, start_at: float, out) -> None:
+def client_process(
+    mix: Mix, port: int, threads: int, seconds: float, seed: int, start_at: float, out
+) -> None:
     """*threads* clients for *seconds* from *start_at* (time.time()); the samples go to *out* (a Queue)."""
     samples = Samples()
     lock = threading.Lock()
@@ -206,7 +139,7 @@ def client_process(port: int, threads: int, seconds: float, seed: int, start_at:
         end = time.monotonic() + seconds
         i = 0
         while time.monotonic() < end:
-            kind, target, headers = pick(rng, f"{seed}-{n}-{i}")
+            kind, target, headers = mix.pick(rng, f"{seed}-{n}-{i}")
             i += 1
             try:
                 status, elapsed = client.get(target, headers)
@@ -230,14 +163,14 @@ def client_process(port: int, threads: int, seconds: float, seed: int, start_at:
     out.put((samples.latencies, samples.errors, samples.reconnects))
 
 
-def run_load(port: int, clients: int, procs: int, seconds: float) -> tuple[Samples, float]:
+def run_load(mix: Mix, port: int, clients: int, procs: int, seconds: float) -> tuple[Samples, float]:
     """*clients* clients spread over *procs* processes for *seconds*; (samples, wall seconds)."""
     ctx = multiprocessing.get_context("fork")
     out = ctx.Queue()
     start_at = time.time() + 0.5
     shares = [clients // procs + (1 if i < clients % procs else 0) for i in range(procs)]
     children = [
-        ctx.Process(target=client_process, args=(port, n, seconds, i + 1, start_at, out))
+        ctx.Process(target=client_process, args=(mix, port, n, seconds, i + 1, start_at, out))
         for i, n in enumerate(shares)
         if n
     ]
@@ -252,10 +185,10 @@ def run_load(port: int, clients: int, procs: int, seconds: float) -> tuple[Sampl
     return samples, seconds
 
 
-def warm_up(port: int, rounds: int = 4, threads: int = 8) -> tuple[int, list[str]]:
+def warm_up(mix: Mix, port: int, rounds: int = 4, threads: int = 8) -> tuple[int, list[str]]:
     """Request every cacheable target *rounds* times on fresh connections (so every worker sees it): the
     measured phases then see a stationary mix (cached pages, stored and ad-hoc queries that run)."""
-    todo = [item for item in cacheable() for _ in range(rounds)]
+    todo = [item for item in mix.cacheable() for _ in range(rounds)]
     errors: list[str] = []
     lock = threading.Lock()
 
@@ -373,11 +306,17 @@ class Probe:
 # --- the server ------------------------------------------------------------------------------------------
 
 
-def start_server(port: int, workers: int, timeout: float, cache: Path, log: Path) -> subprocess.Popen:
+def start_server(
+    port: int, workers: int, timeout: float, cache: Path, log: Path, data: str = "seed"
+) -> subprocess.Popen:
+    """The server on *data*: ``seed`` (data/careers.ttl, memory store) or ``default`` (the shipped data, the
+    seed and BLS OEWS, on the Oxigraph store), with the build cache *cache*."""
     argv = [sys.executable, "-m", "kg", "serve", "--host", HOST, "--port", str(port)]
     argv += ["--workers", str(workers), "--query-timeout", f"{timeout:g}"]
-    env = {**os.environ, "CAREERS_KG_CACHE": str(cache)}
-    env.pop("CAREERS_KG_QUERIES", None)
+    env = {k: v for k, v in os.environ.items() if k not in ("CAREERS_KG_QUERIES", "CAREERS_KG_DATA")}
+    env["CAREERS_KG_CACHE"] = str(cache)
+    env.update({"CAREERS_KG_DATA": str(SEED), "CAREERS_KG_STORE": "memory"} if data == "seed" else {})
+    env.update({"CAREERS_KG_STORE": "oxigraph"} if data == "default" else {})
     with log.open("wb") as out:
         proc = subprocess.Popen(
             argv,
@@ -388,7 +327,8 @@ def start_server(port: int, workers: int, timeout: float, cache: Path, log: Path
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    deadline = time.monotonic() + START_TIMEOUT
+    limit = START_TIMEOUT if data == "seed" else BUILD_TIMEOUT
+    deadline = time.monotonic() + limit
     probe = Client(port)
     while True:
         if proc.poll() is not None:
@@ -401,7 +341,7 @@ def start_server(port: int, workers: int, timeout: float, cache: Path, log: Path
             probe.close()
         if time.monotonic() > deadline:
             stop_server(proc)
-            sys.exit(f"no /healthz within {START_TIMEOUT:.0f} s:\n{log.read_text(errors='replace')[-3000:]}")
+            sys.exit(f"no /healthz within {limit:.0f} s:\n{log.read_text(errors='replace')[-3000:]}")
         time.sleep(0.1)
 
 
@@ -434,7 +374,7 @@ def report(base: tuple[Samples, float], loaded: tuple[Samples, float]) -> None:
     for q, label in ((0.5, "p50"), (0.99, "p99")):
         x, y = pct(a.all(), q), pct(b.all(), q)
         print(f"{'all ' + label + ' (ms)':24}{x:14.1f}{y:20.1f}{ratio(x, y):>9}")
-    for kind in ("page", "stored", "sparql", "healthz"):
+    for kind in (k for k in KINDS if k in a.latencies or k in b.latencies):
         for q, label in ((0.5, "p50"), (0.99, "p99")):
             x, y = pct(a.latencies.get(kind, []), q), pct(b.latencies.get(kind, []), q)
             print(f"{kind + ' ' + label + ' (ms)':24}{x:14.1f}{y:20.1f}{ratio(x, y):>9}")
@@ -453,6 +393,20 @@ def main() -> int:
         "--slice", type=float, default=10.0, help="phases 1 and 2 alternate in slices this long (default 10)"
     )
     parser.add_argument("--liveness-seconds", type=float, default=10.0, help="phase 3 length (default 10)")
+    parser.add_argument(
+        "--data",
+        choices=sorted(MIXES),
+        default="seed",
+        help="seed (data/careers.ttl, memory store; the default) or default (the shipped data: the seed and "
+        "BLS OEWS national and state, Oxigraph store; with occupation and state pages, occupation compares "
+        "and the OEWS stored queries in the mix)",
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="build cache to use and keep (default: a temporary one); the default data builds into it once",
+    )
     args = parser.parse_args()
     if not (0 < args.seconds <= 600 and 0 < args.clients <= 500 and 0 < args.procs <= 32):
         parser.error("--seconds must be in (0, 600], --clients in (0, 500], --procs in (0, 32]")
@@ -460,30 +414,32 @@ def main() -> int:
     print(
         f"Careers KG load: {args.clients} clients in {args.procs} processes, {args.seconds:g} s per phase "
         f"(alternating slices of {min(args.slice, args.seconds):g} s); "
-        f"server: {args.workers} workers, --query-timeout {args.query_timeout:g}; "
+        f"server: {args.workers} workers, --query-timeout {args.query_timeout:g}, data {args.data}; "
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} before start"
     )
     slice_seconds = min(args.slice, args.seconds)
+    mix = MIXES[args.data]
     rounds = max(1, round(args.seconds / slice_seconds))
     with tempfile.TemporaryDirectory(prefix="careers-kg-load-") as tmp:
         port = free_port()
         log = Path(tmp) / "server.log"
         started = time.monotonic()
-        proc = start_server(port, args.workers, args.query_timeout, Path(tmp) / "cache", log)
+        cache = args.cache.resolve() if args.cache else Path(tmp) / "cache"
+        proc = start_server(port, args.workers, args.query_timeout, cache, log, args.data)
         print(f"server up on http://{HOST}:{port} (pid {proc.pid}) in {time.monotonic() - started:.1f} s")
         base, loaded = (Samples(), 0.0), (Samples(), 0.0)
         runaways, loaded_probe = Runaways(port), Probe(port)
         try:
-            warmed, warm_errors = warm_up(port)
+            warmed, warm_errors = warm_up(mix, port)
             print(f"warm-up: {warmed} requests, {len(warm_errors)} errors (not counted)")
             # Phases 1 and 2 alternate in slices, so a drift of the machine (other processes, caches) weighs
             # on both alike; after each runaway slice the runaways still running are waited for.
             for n in range(rounds):
-                samples, seconds = run_load(port, args.clients, args.procs, slice_seconds)
+                samples, seconds = run_load(mix, port, args.clients, args.procs, slice_seconds)
                 base = (base[0], base[1] + seconds)
                 base[0].merge(samples)
                 with Runaways(port) as slice_runaways, Probe(port) as slice_probe:
-                    samples, seconds = run_load(port, args.clients, args.procs, slice_seconds)
+                    samples, seconds = run_load(mix, port, args.clients, args.procs, slice_seconds)
                     slice_runaways.stop.set()  # no new runaway once the slice is over
                 loaded = (loaded[0], loaded[1] + seconds)
                 loaded[0].merge(samples)

@@ -4,9 +4,11 @@ command."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from kg.config import Settings
 from kg.errors import FAILURE, USAGE, CliError
@@ -93,7 +95,7 @@ def export(args: argparse.Namespace) -> int:
         kg = build_kg(_settings(args), progress=_progress())
         _write("".join(nquads(kg)).encode("utf-8"), args.output)
         return 0
-    from kg.views.exports import export_bytes
+    from kg.views.exports import export_bytes, streamed, write_export
 
     value = args.format or (args.output.suffix if args.output and args.output.suffix else "turtle")
     fmt = "ctdl" if value.strip().lower() == "ctdl" else formats.resolve(value, formats.GRAPH_FORMATS)
@@ -103,6 +105,9 @@ def export(args: argparse.Namespace) -> int:
     if fmt == "ctdl" and args.inferred:
         raise CliError("the CTDL export has no inferred variant; drop --inferred", USAGE)
     kg = build_kg(_settings(args), progress=_progress())
+    if streamed(kg, fmt):  # a large graph's JSON-LD, written by its store as it is read
+        _write_stream(lambda out: write_export(kg, fmt, out, inferred=args.inferred), args.output)
+        return 0
     _write(export_bytes(kg, fmt, inferred=args.inferred), args.output)  # canonical, with the citation
     return 0
 
@@ -239,6 +244,23 @@ def _emit_result(
         cut = f"careers-kg: the result was cut at {settings.max_rows} rows (CAREERS_KG_MAX_ROWS)"
         print(cut, file=sys.stderr)
     return 0
+
+
+def _write_stream(write: Callable[[BinaryIO], None], output: Path | None) -> None:
+    """*write* to standard output, or to *output* through a temporary file renamed when complete."""
+    if output is None:
+        write(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return
+    tmp = output.with_name(output.name + ".tmp")
+    try:
+        with tmp.open("wb") as out:
+            write(out)
+        os.replace(tmp, output)
+    except OSError as exc:
+        raise CliError(f"cannot write {output}: {exc.strerror or exc}", FAILURE) from None
+    finally:
+        tmp.unlink(missing_ok=True)  # gone once renamed
 
 
 def _write(body: bytes, output: Path | None) -> None:

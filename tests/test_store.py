@@ -45,7 +45,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 def _cases() -> list[tuple[str, dict[str, str]]]:
     cases = []
     for name, stored in CATALOGUE.items():
-        if "oews" in stored.tags:  # over imported OEWS data: tests/test_import_oews.py compares the stores
+        if "oews" in stored.tags:  # over imported OEWS data: tests/test_store_oews.py compares the stores
             continue
         example = {p.name: p.example for p in stored.params if p.example}
         if not any(p.required for p in stored.params):

@@ -7,11 +7,17 @@ stops the writer (and with it the evaluation) once one row more than the cap has
 then re-read and written in the format asked for, also natively. Graph results are written as N-Triples
 lines, de-duplicated and cut the same way, sorted (as `kg.rdf.formats.serialize_graph` sorts them), and
 re-serialized as Turtle with the project prefixes when Turtle is asked for.
+
+`jsonld_document` writes whole named graphs as one JSON-LD document (the exports of a large graph), streamed
+from pyoxigraph's JSON-LD writer to a file as it writes.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, BinaryIO
 
 from kg.rdf.namespaces import PREFIXES
 
@@ -112,3 +118,81 @@ def triples(result: Any, fmt: str, max_rows: int | None) -> tuple[bytes, bool]:
     graph = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
     return ox.serialize(graph, format=ox.RdfFormat.TURTLE, prefixes=prefixes), truncated
+
+
+# --- JSON-LD documents -------------------------------------------------------------------------------------
+
+
+def jsonld_document(
+    store: Any, graphs: Sequence[str], out: BinaryIO, *, context: Mapping[str, Any], extra: Any = None
+) -> None:
+    """``{"@context": context, "@graph": [...]}`` written to *out* as it is read: the node objects of the
+    named *graphs* of the pyoxigraph *store*, then those of the pyoxigraph store *extra*'s default graph, as
+    pyoxigraph's JSON-LD writer writes them (expanded: value objects, no coercion), with the IRIs of the
+    prefixes in *context* written as compact IRIs in keys, ``@id`` and ``@type``. The same store gives the
+    same bytes (its order)."""
+    import pyoxigraph as ox
+
+    out.write(b'{\n"@context": ' + json.dumps(dict(context), indent=1, sort_keys=True).encode() + b",\n")
+    out.write(b'"@graph": [\n')
+    sink = _NodeObjects(out, context)
+    sources = [(store, ox.NamedNode(g)) for g in graphs] + ([(extra, ox.DefaultGraph())] if extra else [])
+    for source, graph in sources:
+        source.dump(sink, ox.RdfFormat.JSON_LD, from_graph=graph)
+        sink.end()
+    out.write(b"\n]}\n")
+
+
+class _NodeObjects:
+    """A binary sink for pyoxigraph's JSON-LD writer (one array of node objects per dump): writes the node
+    objects without the array's brackets, comma-separated across dumps, compacting namespace IRIs.
+
+    A key, an ``@id`` or an ``@type`` string begins right after ``{"``, ``,"``, ``"@id":"`` or
+    ``"@type":"`` outside any string (inside one, a quote is escaped), and none of these holds a ``{`` after
+    its first byte: the bytes are rewritten up to the last ``{`` read, the rest waits for more."""
+
+    def __init__(self, out: BinaryIO, context: Mapping[str, Any]) -> None:
+        self.out = out
+        self.pending = b""
+        self.written = False  # a node object was written: the next dump's first one needs a comma
+        self.opened = False  # this dump's array was opened
+        self.started = False  # this dump wrote a node object
+        prefixes = {k: v for k, v in context.items() if isinstance(v, str) and v.endswith(("/", "#"))}
+        self.compact = {ns.encode(): f"{k}:".encode() for k, ns in prefixes.items()}
+        alternatives = b"|".join(re.escape(ns) for ns in sorted(self.compact, key=len, reverse=True))
+        self.pattern = re.compile(rb'(\{"|,"|"@id":"|"@type":")(' + alternatives + rb")(?!//)")
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        if not self.opened:
+            chunk = chunk.lstrip()
+            if not chunk:
+                return len(data)
+            if chunk[:1] != b"[":
+                raise ValueError("pyoxigraph's JSON-LD writer did not open an array")
+            chunk, self.opened = chunk[1:], True
+        self.pending += chunk
+        cut = self.pending.rfind(b"{")
+        if cut > 0:
+            self._emit(self.pending[:cut])
+            self.pending = self.pending[cut:]
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def end(self) -> None:
+        """The dump is complete: write the rest of its array, and expect the next dump's."""
+        rest = self.pending.rstrip()
+        if not self.opened or not rest.endswith(b"]"):
+            raise ValueError("pyoxigraph's JSON-LD writer did not write a complete array")
+        self._emit(rest[:-1])
+        self.pending, self.opened, self.started = b"", False, False
+
+    def _emit(self, data: bytes) -> None:
+        if not data.strip():
+            return
+        if not self.started:
+            data = (b",\n" if self.written else b"") + data.lstrip()
+            self.started = self.written = True
+        self.out.write(self.pattern.sub(lambda m: m[1] + self.compact[m[2]], data))

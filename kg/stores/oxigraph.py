@@ -8,8 +8,8 @@ It honours the dataset rules of `kg.query.execute` (see `kg.stores.base`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, BinaryIO
 
 from oxrdflib import OxigraphStore
 from rdflib import BNode, Graph, Literal, URIRef
@@ -152,6 +152,17 @@ class OxigraphBacked(OxigraphStore):
 
     evaluate = evaluate_oxigraph  # kg.stores.base.Backend
     serialize = serialize_oxigraph  # kg.stores.base.Serializing
+
+    def write_jsonld(
+        self, out: BinaryIO, graphs: Sequence[str], context: Mapping[str, Any], extra: Iterable[Any] = ()
+    ) -> None:
+        """The named *graphs* and the triples *extra* as one JSON-LD document, streamed to *out* from
+        pyoxigraph's writer (`kg.stores.native.jsonld_document`)."""
+        import pyoxigraph as ox
+
+        more = ox.Store()
+        more.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in extra)
+        native.jsonld_document(self._inner, graphs, out, context=context, extra=more)
 
     def sandbox_needs(self) -> dict[str, Any]:
         return {"keep_paths": (self.directory,)}

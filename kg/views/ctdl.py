@@ -12,6 +12,7 @@ canonical: keys, nodes and values sorted, the same inputs give the same bytes.
 from __future__ import annotations
 
 import functools
+import threading
 from collections import Counter
 from typing import Any
 
@@ -40,8 +41,18 @@ CETERMS_PREFIX = "ceterms:"
 SCHEMA_DURATION = URIRef("https://schema.org/Duration")  # the CTDL context's schema: is https
 
 
-@functools.cache
+_MAPPING_LOCK = threading.Lock()
+
+
 def _mapping() -> Any:
+    """queries/ctdl.rq, parsed once per process: the first pages of a server ask for it from several threads
+    at once, and rdflib's SPARQL parser (pyparsing) fails at random when two threads first use it together."""
+    with _MAPPING_LOCK:
+        return _load_mapping()
+
+
+@functools.cache
+def _load_mapping() -> Any:
     from kg.query.catalogue import load_query
 
     return load_query(MAPPING, package_root())

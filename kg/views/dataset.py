@@ -5,7 +5,6 @@ every ckg:Source as a dct:source)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,14 +24,16 @@ SHA256 = SPDX.checksumAlgorithm_sha256
 
 @dataclass(frozen=True)
 class Download:
-    """One file the server offers: its file name, unversioned and versioned paths, media type and bytes."""
+    """One file the server offers: its file name, unversioned and versioned paths, media type, title, and
+    the byte size and SHA-256 (hex) of its bytes."""
 
     name: str  # e.g. careers-kg.ttl
     path: str  # /export.ttl
     versioned_path: str  # /export/0.1.0+1a2b3c4d5e6f.ttl
     media_type: str
     title: str
-    body: bytes
+    size: int
+    sha256: str
     void_dump: bool = False  # also a void:dataDump (the asserted data in an RDF format)
 
 
@@ -109,14 +110,13 @@ def _distribution(g: Graph, root: str, download: Download) -> None:
     media = URIRef(IANA + download.media_type)
     g.add((dist, DCAT.mediaType, media))
     g.add((media, RDF.type, DCTERMS.MediaType))
-    g.add((dist, DCAT.byteSize, Literal(len(download.body), datatype=XSD.nonNegativeInteger)))
+    g.add((dist, DCAT.byteSize, Literal(download.size, datatype=XSD.nonNegativeInteger)))
     checksum = URIRef(f"{dist}#sha256")
     g.add((dist, SPDX.checksum, checksum))
     g.add((checksum, RDF.type, SPDX.Checksum))
     g.add((checksum, SPDX.algorithm, SHA256))
     g.add((SHA256, RDF.type, SPDX.ChecksumAlgorithm))
-    digest = hashlib.sha256(download.body).hexdigest()
-    g.add((checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary)))
+    g.add((checksum, SPDX.checksumValue, Literal(download.sha256, datatype=XSD.hexBinary)))
     _license(g, dist, URIRef(release().license_url))
     if download.void_dump:
         g.add((DATASET, VOID.dataDump, URIRef(root + download.path)))

@@ -1,15 +1,27 @@
-"""The exports of a build: byte-identical for the same inputs, each carrying the release's citation."""
+"""The exports of a build: byte-identical for the same inputs, each carrying the release's citation.
+
+On an Oxigraph store the JSON-LD export is streamed from the store's own writer (`stream_jsonld`): node
+objects with compact IRIs under the shipped context, never a graph or a document in memory. Elsewhere every
+export is serialized from an rdflib graph (`kg.rdf.formats.serialize_graph`: sorted, compacted with the
+context cut down to the terms used)."""
 
 from __future__ import annotations
 
-from typing import Any
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from rdflib import Graph
 
 from kg.pipeline.load import new_graph
 from kg.rdf import formats
+from kg.rdf.namespaces import GRAPH_DATA, GRAPH_INFERRED
 from kg.views.ctdl import ctdl_bytes
-from kg.views.release import citation_triples, comment
+from kg.views.release import citation_triples, comment, dataset_version
+
+FILE_FORMAT = 1  # part of an export file's name: changing how a streamed export is written renames its files
 
 
 def export_graph(kg: Any, inferred: bool = False) -> Graph:
@@ -21,9 +33,46 @@ def export_graph(kg: Any, inferred: bool = False) -> Graph:
     return out
 
 
+def streamed(kg: Any, fmt: str) -> bool:
+    """Whether the export *fmt* of *kg* is written by its store (a JSON-LD export on an Oxigraph store)."""
+    return fmt == "jsonld" and hasattr(kg.data.store, "write_jsonld")
+
+
+def write_export(kg: Any, fmt: str, out: BinaryIO, inferred: bool = False) -> None:
+    """One export written to *out*: streamed from the store when it can (`streamed`), else `export_bytes`."""
+    if streamed(kg, fmt):
+        graphs = [str(GRAPH_DATA), str(GRAPH_INFERRED)] if inferred else [str(GRAPH_DATA)]
+        kg.data.store.write_jsonld(out, graphs, formats.jsonld_context(), citation_triples(kg))
+    else:
+        out.write(export_bytes(kg, fmt, inferred))
+
+
 def export_bytes(kg: Any, fmt: str, inferred: bool = False) -> bytes:
     """One export, byte-identical for the same inputs: a graph format, or ``ctdl`` (CTDL JSON-LD)."""
     if fmt == "ctdl":
         return ctdl_bytes(kg)
+    if streamed(kg, fmt):
+        buffer = io.BytesIO()
+        write_export(kg, fmt, buffer, inferred)
+        return buffer.getvalue()
     body = formats.serialize_graph(export_graph(kg, inferred), fmt)
     return formats.with_comment(body, fmt, comment(kg))
+
+
+def export_file(kg: Any, fmt: str, directory: Path, inferred: bool = False) -> Path:
+    """The export in a file of *directory* named by the dataset version and the format, written once (to a
+    temporary file renamed when complete, so that a reader never sees half of it) and reused after."""
+    name = f"export-{dataset_version(kg)}-v{FILE_FORMAT}{'-inferred' if inferred else ''}"
+    path = Path(directory) / (name + formats.get(fmt).extension)
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write_export(kg, fmt, out, inferred)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

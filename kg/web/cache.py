@@ -21,6 +21,8 @@ from typing import Any
 
 # A view sets this header to keep its response out of the cache (stripped before it reaches the client).
 NO_CACHE_HEADER = "X-Careers-KG-No-Cache"
+# ... and this one for a large body (a file) that is sent as it is read, never held here (also stripped).
+STREAM_HEADER = "X-Careers-KG-Stream"
 _DROP_ON_304 = frozenset({"content-type", "content-length"})
 
 
@@ -118,7 +120,10 @@ class ResponseCache:
         )
         entry = None if wants_revalidation(environ) else self.store.get(key)
         if entry is None:
-            entry, cacheable = self._render(environ)
+            rendered = self._render(environ)
+            if isinstance(rendered, Streamed):
+                return rendered.send(environ, start_response)
+            entry, cacheable = rendered
             if cacheable and method == "GET":
                 self.store.put(key, entry)
         inm = environ.get("HTTP_IF_NONE_MATCH")
@@ -130,7 +135,7 @@ class ResponseCache:
         start_response(entry.status, entry.headers)
         return [] if method == "HEAD" else [entry.body]
 
-    def _render(self, environ: dict) -> tuple[Entry, bool]:
+    def _render(self, environ: dict) -> tuple[Entry, bool] | Streamed:
         captured: list[Any] = []
 
         def capture(
@@ -142,6 +147,8 @@ class ResponseCache:
         # The app must not answer conditionals itself: this layer does, for hits and misses alike.
         inner = {k: v for k, v in environ.items() if k != "HTTP_IF_NONE_MATCH"}
         result = self.app(inner, capture)
+        if any(k == STREAM_HEADER for k, _v in captured[1]):
+            return Streamed(captured[0], [(k, v) for k, v in captured[1] if k != STREAM_HEADER], result)
         try:
             body = b"".join(result)
         finally:
@@ -153,6 +160,33 @@ class ResponseCache:
         headers = [(k, v) for k, v in headers if k != NO_CACHE_HEADER]
         etag = next((v for k, v in headers if k.lower() == "etag"), None)
         return Entry(status, headers, body, etag), cacheable
+
+
+@dataclass(frozen=True)
+class Streamed:
+    """A response the app marked with STREAM_HEADER: passed on as the app's iterable, read as it is sent."""
+
+    status: str
+    headers: list[tuple[str, str]]
+    body: Iterable[bytes]
+
+    def send(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        etag = next((v for k, v in self.headers if k.lower() == "etag"), None)
+        inm = environ.get("HTTP_IF_NONE_MATCH")
+        not_modified = bool(inm and etag and self.status.startswith("2") and etag_matches(inm, etag))
+        if not_modified or environ.get("REQUEST_METHOD") == "HEAD":
+            close = getattr(self.body, "close", None)
+            if close is not None:
+                close()
+            if not_modified:
+                start_response(
+                    "304 Not Modified", [(k, v) for k, v in self.headers if k.lower() not in _DROP_ON_304]
+                )
+                return []
+            start_response(self.status, self.headers)
+            return []
+        start_response(self.status, self.headers)
+        return self.body
 
 
 def _no_write(data: bytes) -> None:  # pragma: no cover - Flask never uses the legacy write callable

@@ -4,15 +4,19 @@ the VoID/DCAT description (``/void.ttl``) whose checksums are those of the bytes
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request
+import hashlib
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, request, send_file
 
 from kg.rdf import formats
 from kg.rdf.formats import canonical_json
 from kg.rdf.namespaces import ID
 from kg.views.ctdl import ctdl_document, ctdl_graph, entity_document
 from kg.views.dataset import Download, dataset_graph
-from kg.views.exports import export_bytes
+from kg.views.exports import export_bytes, export_file, streamed
 from kg.views.release import dataset_version
+from kg.web.cache import STREAM_HEADER
 from kg.web.respond import send, single_args
 from kg.web.state import state
 from kg.web.views_home import EXPORT_FORMATS, counts
@@ -33,6 +37,34 @@ def export_body(fmt: str, inferred: bool = False) -> bytes:
     """The bytes of one export, computed once per app."""
     st = state()
     return st.memo(f"export:{fmt}:{inferred}", lambda: export_bytes(st.kg, fmt, inferred))
+
+
+def export_path(fmt: str, inferred: bool = False) -> Path | None:
+    """The file of an export the store writes itself (`kg.views.exports.streamed`: large graphs), written
+    once into the cache folder and shared by every worker; None for the others, or when the cache folder
+    cannot be written (the export is then kept in memory)."""
+    st = state()
+    if not streamed(st.kg, fmt):
+        return None
+    folder = Path(st.settings.cache_dir) / "exports"
+    try:
+        return st.memo(f"export-file:{fmt}:{inferred}", lambda: export_file(st.kg, fmt, folder, inferred))
+    except OSError:
+        return None
+
+
+def export_digest(fmt: str, inferred: bool = False) -> tuple[int, str]:
+    """The byte size and SHA-256 of the export served (for the DCAT distributions)."""
+
+    def compute() -> tuple[int, str]:
+        path = export_path(fmt, inferred)
+        if path is None:
+            body = export_body(fmt, inferred)
+            return len(body), hashlib.sha256(body).hexdigest()
+        with path.open("rb") as src:
+            return path.stat().st_size, hashlib.file_digest(src, "sha256").hexdigest()
+
+    return state().memo(f"export-digest:{fmt}:{inferred}", compute)
 
 
 @bp.get("/export.<ext>")
@@ -108,7 +140,7 @@ def downloads() -> list[Download]:
                     f"/export/{version}{spec.extension}{suffix}",
                     spec.media_type,
                     title,
-                    export_body(fmt, inferred),
+                    *export_digest(fmt, inferred),
                     void_dump=not inferred,
                 )
             )
@@ -119,7 +151,7 @@ def downloads() -> list[Download]:
             f"/export/{version}{CTDL_EXTENSION}",
             CTDL_TYPE,
             "Credentials, programs and organizations in CTDL (JSON-LD)",
-            export_body("ctdl"),
+            *export_digest("ctdl"),
         )
     )
     return out
@@ -133,6 +165,12 @@ def _send_export(fmt: str) -> Response:
     extension = CTDL_EXTENSION if fmt == "ctdl" else formats.BY_NAME[fmt].extension
     content_type = f"{CTDL_TYPE}; charset=utf-8" if fmt == "ctdl" else formats.BY_NAME[fmt].content_type
     name = "careers-kg" + ("-inferred" if inferred else "") + extension
+    path = export_path(fmt, inferred)
+    if path is not None:  # sent from the file as it is read (conditional GETs by its ETag)
+        response = send_file(path, mimetype=content_type.split(";")[0], conditional=True, etag=True)
+        response.headers.update({"Content-Type": content_type, STREAM_HEADER: "1"})
+        response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
     return send(
         export_body(fmt, inferred),
         content_type,
