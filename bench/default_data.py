@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import socket
 import statistics
 import subprocess
@@ -57,13 +56,15 @@ def env_for(cache: str, seed_only: bool, tree: Path = ROOT) -> dict[str, str]:
 
 def cold_build(env: dict[str, str]) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds and peak RSS (MB) of one `careers-kg build` with an empty cache."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([*EXE, "build"], cwd=env["BENCH_TREE"], env=env, check=True, stdout=subprocess.DEVNULL)
+    argv = [*EXE, "build"]
+    proc = subprocess.Popen(argv, cwd=env["BENCH_TREE"], env=env, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)  # this child's own usage (RUSAGE_CHILDREN keeps a running max)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise RuntimeError(f"careers-kg build exited with {proc.returncode}")
     wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, after.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def free_port() -> int:
