@@ -194,3 +194,40 @@ def test_invalid_unicode_escape_is_400(small):
         400,
         "the query is invalid: Invalid unicode code point: FFFFFFFF",
     )
+
+
+CONCURRENT_PARSES = """
+import threading
+from kg.query.guard import prepare
+
+queries = [f"SELECT ?s WHERE {{ ?s ?p {i} }} LIMIT {i + 1}" for i in range(8)]
+queries += [f"ASK {{ ?s <urn:x:{i}> ?o FILTER(?o > {i}) }}" for i in range(8)]
+start, failures = threading.Barrier(len(queries)), []
+
+def parse(text):
+    start.wait()
+    try:
+        prepare(text)
+    except Exception as exc:
+        failures.append(repr(exc))
+
+threads = [threading.Thread(target=parse, args=(q,)) for q in queries]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(len(failures), failures[:1])
+"""
+
+
+def test_the_first_parses_of_a_process_may_run_in_many_threads_at_once():
+    """rdflib's parser fails at random when threads first use it together (false 400s on a fresh worker's
+    first ad-hoc queries); `prepare` parses one query at a time."""
+    import subprocess
+    import sys
+
+    for _ in range(3):
+        out = subprocess.run(
+            [sys.executable, "-c", CONCURRENT_PARSES], capture_output=True, text=True, check=True
+        )
+        assert out.stdout == "0 []\n"

@@ -8,7 +8,9 @@ read the query form from the text with a small lexer (no parse), for content neg
 from __future__ import annotations
 
 import logging
+import os
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,14 +75,29 @@ def check_text(text: str) -> None:
         raise QueryError(400, MSG_NESTED)
 
 
+# rdflib's SPARQL parser (pyparsing, with its packrat cache) is not safe for two threads at once: under
+# load the first concurrent parses of a worker fail at random with false syntax errors. One parse at a
+# time; a forked child (the sandbox) gets a fresh lock, never one another thread held at fork time.
+_parsing = threading.Lock()
+
+
+def _fresh_lock() -> None:
+    global _parsing
+    _parsing = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_fresh_lock)
+
+
 def prepare(text: str) -> Prepared:
     """Parse and translate *text* once; refuse updates, SERVICE, overlong or too deeply nested queries."""
     check_text(text)
     try:
-        tree = parseQuery(text)
-        if _mentions_service(tree):
-            raise QueryError(400, MSG_SERVICE)
-        query = translateQuery(tree)
+        with _parsing:
+            tree = parseQuery(text)
+            if _mentions_service(tree):
+                raise QueryError(400, MSG_SERVICE)
+            query = translateQuery(tree)
     except QueryError:
         raise
     except RecursionError:

@@ -12,7 +12,6 @@ canonical: keys, nodes and values sorted, the same inputs give the same bytes.
 from __future__ import annotations
 
 import functools
-import threading
 from collections import Counter
 from typing import Any
 
@@ -41,18 +40,9 @@ CETERMS_PREFIX = "ceterms:"
 SCHEMA_DURATION = URIRef("https://schema.org/Duration")  # the CTDL context's schema: is https
 
 
-_MAPPING_LOCK = threading.Lock()
-
-
-def _mapping() -> Any:
-    """queries/ctdl.rq, parsed once per process: the first pages of a server ask for it from several threads
-    at once, and rdflib's SPARQL parser (pyparsing) fails at random when two threads first use it together."""
-    with _MAPPING_LOCK:
-        return _load_mapping()
-
-
 @functools.cache
-def _load_mapping() -> Any:
+def _mapping() -> Any:
+    """queries/ctdl.rq, parsed once per process (`kg.query.guard.prepare` parses one query at a time)."""
     from kg.query.catalogue import load_query
 
     return load_query(MAPPING, package_root())
