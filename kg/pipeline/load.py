@@ -122,14 +122,14 @@ def _ntriples(data: bytes, name: str) -> tuple[list[tuple[Node, Node, Node]], bo
         return blanks[label]
 
     try:
-        parsed = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+        with gc_paused():  # converted as parsed: pyoxigraph's own triples are never all held at once
+            parsed = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+            triples = [(term(q.subject), term(q.predicate), term(q.object)) for q in parsed]
     except SyntaxError as exc:
         reason = exc.msg.partition(": ")[2] or exc.msg
         line = exc.args[1][1] if len(exc.args) > 1 and exc.args[1] else None
         where = f"{name} line {line}" if line else name
         raise DataError(f"{where}: {reason}") from None
-    with gc_paused():
-        triples = [(term(q.subject), term(q.predicate), term(q.object)) for q in parsed]
     return triples, not (blanks or changed[0])
 
 
