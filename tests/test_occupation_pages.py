@@ -324,3 +324,34 @@ def test_oxigraph_gives_the_same_pages(client, oews_settings, oews_kg, tmp_path_
     settings = oews_settings.replace(store=f"oxigraph:{folder / 'store'}")
     ox_client = web_app(settings, open_store(settings, oews_kg)).test_client()
     assert ox_client.get(path).get_json() == client.get(path).get_json()
+
+
+
+def test_rankings_hold_a_top_coded_wage_by_its_lower_bound_and_come_back_from_the_cache(
+    oews_kg, tmp_path, monkeypatch
+):
+    from kg.views import area
+    from kg.views.oews import reference
+
+    ref = reference(oews_kg)
+    first = area.rankings(oews_kg, ref, tmp_path)
+    id_ = "https://w3id.org/careers-kg/id/"
+    # Oral and Maxillofacial Surgeons, Alabama: employment 130, median annual wage top-coded (>= $239,200)
+    assert first.areas[id_ + "us-al"] == (
+        (id_ + "soc2018-29-1022", id_ + "oews-2025-us-al-29-1022", (130.0, 239200.0)),
+    )
+    assert len(list(tmp_path.glob("oews-ranks-*.pickle"))) == 1
+
+    def unread(*_args):
+        raise AssertionError("read from the store again")
+
+    monkeypatch.setattr(area, "read_rankings", unread)
+    assert area.rankings(oews_kg, ref, tmp_path) == first
+
+
+def test_the_state_page_links_the_rows_it_does_not_show(client):
+    body = client.get("/id/us-ca?limit=1&group=", headers=HTML).get_data(as_text=True)
+    assert '<a href="/id/us-ca?rank=employment&amp;limit=all">Show all 3</a>' in body
+    json_link = '<a href="/id/us-ca.json?rank=employment&amp;limit=all" type="application/json">all 3 as JSON</a>'
+    assert json_link in body
+    assert "Show all" not in client.get("/id/us-ca", headers=HTML).get_data(as_text=True)  # 3 of 3 shown

@@ -275,7 +275,7 @@ def estimates(
         where, noted_where = head + "?e ckg:about ?occ ; sdmx-dimension:refArea ?area .", head
     elif occupation:
         where = "?e ckg:about ?occ ; sdmx-dimension:refArea ?area ; ckg:industry ?industry ."
-        noted_where = "?e ckg:about ?occ ."
+        noted_where = "?e ckg:about ?occ ; sdmx-dimension:refArea ?area ." if area else "?e ckg:about ?occ ."
         bindings = {"occ": URIRef(occupation), "industry": INDUSTRY_ALL}
     else:  # an area alone: BLS publishes industry detail only nationally; the selective pattern first
         where = "?e sdmx-dimension:refArea ?area ; ckg:about ?occ ; ckg:industry ?industry ."

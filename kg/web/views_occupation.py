@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flask import Response, abort
 from markupsafe import Markup, escape
 
-from kg.views.area import DEFAULT_LIMIT, RANKS, area_page, area_table
+from kg.views.area import DEFAULT_LIMIT, RANKS, Rankings, area_page, rankings
 from kg.views.occupation import STATE_SORTS, occupation_page
 from kg.views.occupation_compare import compare_occupations
 from kg.views.oews import ANNUAL_PERCENTILES, Area, Figure, Occupation, Reference, Release, reference
@@ -22,6 +22,8 @@ from kg.web.respond import Alternate, page, send, send_json, single_args
 from kg.web.state import state
 
 REFERENCE_KEY = "oews:reference"  # kept for the app's life (bench/occupation_pages.py keeps it too)
+RANKINGS_KEY = "oews:rankings"  # the same: read once per data version (kg.views.area)
+PER_VERSION = (REFERENCE_KEY, RANKINGS_KEY)
 COMPARE_ARGS = {"a", "b", "area", "b_area"}
 SOC = re.compile(r"^(soc2018-)?\d\d-\d{4}$")  # a SOC 2018 occupation's slug or bare code
 
@@ -45,6 +47,11 @@ def figure_html(f: Figure, release: Release) -> Markup:
 def ref() -> Reference:
     st = state()
     return st.memo(REFERENCE_KEY, lambda: reference(st.kg))
+
+
+def _rankings() -> Rankings:
+    st = state()
+    return st.memo(RANKINGS_KEY, lambda: rankings(st.kg, ref(), st.settings.cache_dir))
 
 
 def page_for(slug: str, as_json: bool, alts: Sequence[Alternate]) -> Response | None:
@@ -91,10 +98,8 @@ def _area(slug: str, as_json: bool, alts: Sequence[Alternate]) -> Response:
     limit = _limit(args.get("limit"))
     st = state()
     key = f"oews:area:{slug}:{rank}:{group}:{limit}"
-    table = st.memo(f"oews:area-table:{slug}:{rank}", lambda: area_table(st.kg, ref(), slug, rank))
-    value = st.memo(
-        key, lambda: area_page(st.kg, ref(), slug, table or {}, rank_by=rank, group=group, limit=limit)
-    )
+    ranks = _rankings()
+    value = st.memo(key, lambda: area_page(st.kg, ref(), slug, ranks, rank_by=rank, group=group, limit=limit))
     if value is None:  # pragma: no cover - page_for checked the slug
         abort(404, description=f"there is no state called {slug!r}")
     if as_json:
