@@ -2,7 +2,8 @@
 percentiles, then and now (the seed's older figure of the same variable beside the May 2025 one), its place in
 the SOC hierarchy and the seed professions that report under it. Every figure cites the release.
 
-Two queries per page: the occupation's estimates (`kg.views.oews.estimates`) and its links to the seed.
+Queries: the national estimate's figures, the table's columns of every state's estimate (each a
+`kg.views.oews.estimates`: values, then notes) and the occupation's links to the seed.
 """
 
 from __future__ import annotations
@@ -99,9 +100,13 @@ def occupation_page(
     occ = ref.occupation(slug)
     if occ is None:
         return None
-    found = estimates(kg, ref, BY_KEY, occupation=occ.iri)
     nation = next((a for a in ref.areas.values() if a.kind == "Nation"), None)
-    national_figures = found.get((occ.iri, nation.iri), {}) if nation else {}
+    national_figures = (
+        estimates(kg, ref, NATIONAL, occupation=occ.iri, area=nation.iri).get((occ.iri, nation.iri), {})
+        if nation
+        else {}
+    )
+    found = estimates(kg, ref, STATE_COLUMNS, occupation=occ.iri)  # every area: only the table's columns
     national = {key: national_figures.get(key) or missing(key) for key in NATIONAL}
     rows = []
     for area in ref.states():

@@ -6,6 +6,7 @@ with .json twins, and /compare for two occupations or one occupation in two plac
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Sequence
@@ -25,6 +26,11 @@ REFERENCE_KEY = "oews:reference"  # kept for the app's life (bench/occupation_pa
 RANKINGS_KEY = "oews:rankings"  # the same: read once per data version (kg.views.area)
 PER_VERSION = (REFERENCE_KEY, RANKINGS_KEY)
 COMPARE_ARGS = {"a", "b", "area", "b_area"}
+STATE_CELLS = (
+    ("employment", "Jobs"), ("per_1000", "Per 1,000 jobs"), ("lq", "Location quotient"),
+    ("median_hourly", "Median hourly"), ("median_annual", "Median annual"), ("mean_annual", "Mean annual"),
+    ("annual_p10", "10th percentile, annual"), ("annual_p90", "90th percentile, annual"),
+)  # fmt: skip
 SOC = re.compile(r"^(soc2018-)?\d\d-\d{4}$")  # a SOC 2018 occupation's slug or bare code
 
 
@@ -36,12 +42,28 @@ def figure_html(f: Figure, release: Release) -> Markup:
     else:
         body = f'<span class="no-value">{escape(f.text)}</span>'
     if f.value is not None or f.footnote is not None:  # a figure, or BLS's note about it: cite the release
-        cite = escape(release.cite)
-        body += f'<a class="cite-mark" href="#source" title="{cite}" aria-label="source: {cite}">'
-        body += "<sup>[1]</sup></a>"
+        body += _cite_mark(release.cite)
     if f.note:
         body += f'<span class="fig-note">{escape(f.note)}</span>'
     return Markup(body)
+
+
+@functools.lru_cache(maxsize=8)
+def _cite_mark(cite: str) -> str:
+    text = escape(cite)
+    mark = f'<a class="cite-mark" href="#source" title="{text}" aria-label="source: {text}">'
+    return mark + "<sup>[1]</sup></a>"
+
+
+def figure_cells(figures: dict[str, Figure], columns: Sequence[tuple[str, str]], release: Release) -> Markup:
+    """One table row's figure cells: a ``<td>`` per (key, label) of *columns* (the label names the figure
+    on a phone's stacked card)."""
+    return Markup(
+        "".join(
+            f'<td class="num" data-label="{escape(label)}">{figure_html(figures[key], release)}</td>'
+            for key, label in columns
+        )
+    )
 
 
 def ref() -> Reference:
@@ -82,7 +104,8 @@ def _occupation(slug: str, as_json: bool, alts: Sequence[Alternate]) -> Response
         return send_json(value.as_dict(), alts=alts)
     chart = percentile_chart([("", value.percentiles)])
     title = f"{value.occupation.title} (SOC {value.occupation.code})"
-    return page("occupation.html", fig=figure_html, title=title, alts=alts, occ=value, chart=chart, slug=slug)
+    return page("occupation.html", fig=figure_html, cells=figure_cells, state_cells=STATE_CELLS, title=title,
+                alts=alts, occ=value, chart=chart, slug=slug)  # fmt: skip
 
 
 def _area(slug: str, as_json: bool, alts: Sequence[Alternate]) -> Response:
@@ -105,8 +128,8 @@ def _area(slug: str, as_json: bool, alts: Sequence[Alternate]) -> Response:
     if as_json:
         return send_json(value.as_dict(), alts=alts)
     title = f"Occupations in {value.area.name}"
-    return page("state.html", fig=figure_html, title=title, alts=alts, area=value, ranks=RANKS, slug=slug,
-                default_limit=DEFAULT_LIMIT)  # fmt: skip
+    return page("state.html", fig=figure_html, cells=figure_cells, state_cells=STATE_CELLS[:5], title=title,
+                alts=alts, area=value, ranks=RANKS, slug=slug, default_limit=DEFAULT_LIMIT)  # fmt: skip
 
 
 def _limit(raw: str | None) -> int | None:
