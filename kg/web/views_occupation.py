@@ -12,13 +12,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flask import Response, abort
+from flask import Response, abort, request
 from markupsafe import Markup, escape
 
 from kg.views.area import DEFAULT_LIMIT, RANKS, Rankings, area_page, rankings
 from kg.views.occupation import STATE_SORTS, occupation_page
 from kg.views.occupation_compare import compare_occupations
 from kg.views.oews import ANNUAL_PERCENTILES, Area, Figure, Occupation, Reference, Release, reference
+from kg.web import jsonld, jsonld_oews
 from kg.web.respond import Alternate, page, send, send_json, single_args
 from kg.web.state import state
 
@@ -104,8 +105,10 @@ def _occupation(slug: str, as_json: bool, alts: Sequence[Alternate]) -> Response
         return send_json(value.as_dict(), alts=alts)
     chart = percentile_chart([("", value.percentiles)])
     title = f"{value.occupation.title} (SOC {value.occupation.code})"
+    nation = next(a.iri for a in ref().areas.values() if a.kind == "Nation")
+    markup = jsonld.script_json(jsonld_oews.occupation(value, nation, request.base_url))
     return page("occupation.html", fig=figure_html, cells=figure_cells, state_cells=STATE_CELLS, title=title,
-                alts=alts, occ=value, chart=chart, slug=slug)  # fmt: skip
+                alts=alts, occ=value, chart=chart, slug=slug, jsonld=markup)  # fmt: skip
 
 
 def _area(slug: str, as_json: bool, alts: Sequence[Alternate]) -> Response:
