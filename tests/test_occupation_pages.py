@@ -192,12 +192,12 @@ def test_the_state_table_sorts_without_javascript(client):
         ("/id/us-ca?limit=0", 400, "parameter 'limit' must be 1 to 2000 or 'all', not '0'"),
         (
             "/compare?a=soc2018-99-9999&b=soc2018-31-9092",
-            404,
+            400,
             "parameter 'a': there is no SOC occupation called",
         ),
         (
             "/compare?a=soc2018-31-9092&area=us-zz",
-            404,
+            400,
             "parameter 'area': there is no state or nation called",
         ),
         ("/compare?a=soc2018-31-9092&area=us-ca", 400, "the two sides are the same"),

@@ -15,11 +15,14 @@ from dataclasses import dataclass
 from flask import Response, abort, request
 from markupsafe import Markup, escape
 
+from kg.errors import ParamError
+from kg.query.params import Choice, unknown_member
 from kg.views.area import DEFAULT_LIMIT, RANKS, Rankings, area_page, rankings
 from kg.views.occupation import STATE_SORTS, occupation_page
 from kg.views.occupation_compare import compare_occupations
 from kg.views.oews import ANNUAL_PERCENTILES, Area, Figure, Occupation, Reference, Release, reference
 from kg.web import jsonld, jsonld_oews
+from kg.web.bad_param import param_error_response
 from kg.web.respond import Alternate, page, send, send_json, single_args
 from kg.web.state import state
 
@@ -158,10 +161,13 @@ def wants_compare(args: dict[str, str]) -> bool:
 def compare_page(ext: str | None) -> Response:
     args = single_args(COMPARE_ARGS)
     tables = ref()
-    occ_a = _occupation_arg(tables, "a", args.get("a", ""))
-    occ_b = _occupation_arg(tables, "b", args["b"]) if args.get("b", "").strip() else occ_a
-    area_a = _area_arg(tables, "area", args.get("area") or "us")
-    area_b = _area_arg(tables, "b_area", args.get("b_area") or area_a.slug)
+    try:
+        occ_a = _occupation_arg(tables, "a", args.get("a", ""))
+        occ_b = _occupation_arg(tables, "b", args["b"]) if args.get("b", "").strip() else occ_a
+        area_a = _area_arg(tables, "area", args.get("area") or "us")
+        area_b = _area_arg(tables, "b_area", args.get("b_area") or area_a.slug)
+    except ParamError as exc:
+        return param_error_response(exc)
     if occ_a.iri == occ_b.iri and area_a.iri == area_b.iri:
         abort(400, description="the two sides are the same: give another occupation (b) or area (b_area)")
     st = state()
@@ -182,7 +188,15 @@ def compare_page(ext: str | None) -> Response:
     chart = percentile_chart([(value.a.name, _percentiles(value.a.figures)),
                               (value.b.name, _percentiles(value.b.figures))])  # fmt: skip
     return page("occupation_compare.html", fig=figure_html, title=value.title, alts=alts, cmp=value,
-                chart=chart, states=tables.states())  # fmt: skip
+                chart=chart, areas=area_choices(), occupations=_occupation_options())  # fmt: skip
+
+
+def _occupation_options() -> Markup:
+    """The compare form's <datalist> options (every SOC occupation: the code submitted, the title shown),
+    rendered once per app."""
+    return state().memo("oews:occupation-options", lambda: Markup("".join(
+        f'<option value="{escape(c.value)}">{escape(c.label)}</option>' for c in occupation_choices()
+    )))  # fmt: skip
 
 
 def _percentiles(figures: dict[str, Figure]) -> tuple[Figure, ...]:
@@ -190,12 +204,14 @@ def _percentiles(figures: dict[str, Figure]) -> tuple[Figure, ...]:
 
 
 def _occupation_arg(tables: Reference, name: str, value: str) -> Occupation:
+    """The occupation parameter *name* names: its slug, its SOC code (31-9092) or its exact title (what a
+    person types into the form's picker); else a 400 suggesting the closest."""
     slug = value.strip().rpartition("/")[2]
     if not slug:
         abort(400, description=f"missing parameter {name!r}: give a SOC occupation, e.g. soc2018-31-9092")
-    occ = tables.occupation(slug) or tables.occupation("soc2018-" + slug)  # "31-9092" works too
+    occ = tables.occupation(slug) or tables.occupation("soc2018-" + slug) or _titled(tables, value)
     if occ is None:
-        abort(404, description=f"parameter {name!r}: there is no SOC occupation called {value[:80]!r}")
+        raise unknown_member(name, "SOC occupation", value, occupation_choices())
     return occ
 
 
@@ -203,9 +219,32 @@ def _area_arg(tables: Reference, name: str, value: str) -> Area:
     slug = value.strip().rpartition("/")[2].lower()
     area = tables.area(slug) or tables.area("us-" + slug)  # "ca" works too
     if area is None:
-        abort(404, description=f"parameter {name!r}: there is no state or nation called {value[:80]!r} "
-              "(use us, or us-ca and the like)")  # fmt: skip
+        named = {a.name.casefold(): a for a in tables.areas.values()}  # "California" works too
+        area = named.get(value.strip().casefold())
+    if area is None:
+        raise unknown_member(name, "state or nation", value, area_choices())
     return area
+
+
+def _titled(tables: Reference, value: str) -> Occupation | None:
+    """The occupation titled *value* (any case); of a broad and a detailed occupation of the same title,
+    the detailed one."""
+    titles = state().memo("oews:titles", lambda: {
+        o.title.casefold(): o  # the detailed occupation last, so it is the one kept
+        for o in sorted(tables.occupations.values(), key=lambda o: (o.level == "Detailed occupation", o.code))
+    })  # fmt: skip
+    return titles.get(value.strip().casefold())
+
+
+def occupation_choices() -> tuple[Choice, ...]:
+    """Every SOC occupation as a picker's choice: its code (what is submitted) and its title, by code."""
+    occs = sorted(ref().occupations.values(), key=lambda o: o.code)
+    return state().memo("oews:occupation-choices", lambda: tuple(Choice(o.code, o.title) for o in occs))
+
+
+def area_choices() -> tuple[Choice, ...]:
+    areas = sorted(ref().areas.values(), key=lambda a: (a.kind != "Nation", a.name))
+    return state().memo("oews:area-choices", lambda: tuple(Choice(a.slug, a.name) for a in areas))
 
 
 # --- the percentile chart (inline SVG) ---------------------------------------------------------------------
