@@ -41,15 +41,19 @@ SOC = re.compile(r"^(soc2018-)?\d\d-\d{4}$")  # a SOC 2018 occupation's slug or 
 def figure_html(f: Figure, release: Release) -> Markup:
     """A figure as HTML: its value (``<data value>``) or its footnote's words, and a mark citing the
     release (a Python function, not a Jinja macro: a state table calls it hundreds of times)."""
+    return Markup(_figure(f, _cite_mark(release.cite)))
+
+
+def _figure(f: Figure, mark: str) -> str:
     if f.value is not None:
         body = f'<data value="{f.value:.12g}">{escape(f.text)}</data>'
     else:
         body = f'<span class="no-value">{escape(f.text)}</span>'
     if f.value is not None or f.footnote is not None:  # a figure, or BLS's note about it: cite the release
-        body += _cite_mark(release.cite)
+        body += mark
     if f.note:
         body += f'<span class="fig-note">{escape(f.note)}</span>'
-    return Markup(body)
+    return body
 
 
 @functools.lru_cache(maxsize=8)
@@ -59,15 +63,17 @@ def _cite_mark(cite: str) -> str:
     return mark + "<sup>[1]</sup></a>"
 
 
+@functools.lru_cache(maxsize=64)
+def _cell_start(label: str) -> str:
+    return f'<td class="num" data-label="{escape(label)}">'
+
+
 def figure_cells(figures: dict[str, Figure], columns: Sequence[tuple[str, str]], release: Release) -> Markup:
     """One table row's figure cells: a ``<td>`` per (key, label) of *columns* (the label names the figure
     on a phone's stacked card)."""
-    return Markup(
-        "".join(
-            f'<td class="num" data-label="{escape(label)}">{figure_html(figures[key], release)}</td>'
-            for key, label in columns
-        )
-    )
+    mark = _cite_mark(release.cite)
+    cells = (_cell_start(label) + _figure(figures[key], mark) + "</td>" for key, label in columns)
+    return Markup("".join(cells))
 
 
 def ref() -> Reference:
