@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from kg.cli import main
 
@@ -22,3 +23,10 @@ def import_excerpt(folder: Path) -> tuple[Path, ...]:
     out = folder / "data"
     assert main(["import", "oews", str(snapshot), "--areas", "national,state,metro", "-o", str(out)]) == 0
     return (REPO / "data" / "careers.ttl", out / "oews-2025.nt.gz", out / "oews-2025-provenance.nt")
+
+
+def excerpt_settings(folder: Path) -> Any:
+    """Settings of the seed plus the excerpt imported into *folder*, on the memory store."""
+    from kg.config import Settings
+
+    return Settings.from_env(data_files=import_excerpt(folder), cache_dir=folder / "cache", store="memory")

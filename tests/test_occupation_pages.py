@@ -14,19 +14,15 @@ import io
 import re
 
 import pytest
-from oews_excerpt import import_excerpt
+from oews_excerpt import excerpt_settings
 from web_fixtures import HTML, web_app
-
-from kg.config import Settings
 
 REPO_CITE = "BLS OEWS May 2025, published 2026-05-15"
 
 
 @pytest.fixture(scope="module")
 def oews_settings(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("oews-pages")
-    files = import_excerpt(folder)
-    return Settings.from_env(data_files=files, cache_dir=folder / "cache", store="memory")
+    return excerpt_settings(tmp_path_factory.mktemp("oews-pages"))
 
 
 @pytest.fixture(scope="module")
@@ -196,12 +192,12 @@ def test_the_state_table_sorts_without_javascript(client):
         ("/id/us-ca?limit=0", 400, "parameter 'limit' must be 1 to 2000 or 'all', not '0'"),
         (
             "/compare?a=soc2018-99-9999&b=soc2018-31-9092",
-            404,
+            400,
             "parameter 'a': there is no SOC occupation called",
         ),
         (
             "/compare?a=soc2018-31-9092&area=us-zz",
-            404,
+            400,
             "parameter 'area': there is no state or nation called",
         ),
         ("/compare?a=soc2018-31-9092&area=us-ca", 400, "the two sides are the same"),
@@ -324,3 +320,33 @@ def test_oxigraph_gives_the_same_pages(client, oews_settings, oews_kg, tmp_path_
     settings = oews_settings.replace(store=f"oxigraph:{folder / 'store'}")
     ox_client = web_app(settings, open_store(settings, oews_kg)).test_client()
     assert ox_client.get(path).get_json() == client.get(path).get_json()
+
+
+def test_rankings_hold_a_top_coded_wage_by_its_lower_bound_and_come_back_from_the_cache(
+    oews_kg, tmp_path, monkeypatch
+):
+    from kg.views import area
+    from kg.views.oews import reference
+
+    ref = reference(oews_kg)
+    first = area.rankings(oews_kg, ref, tmp_path)
+    id_ = "https://w3id.org/careers-kg/id/"
+    # Oral and Maxillofacial Surgeons, Alabama: employment 130, median annual wage top-coded (>= $239,200)
+    assert first.areas[id_ + "us-al"] == (
+        (id_ + "soc2018-29-1022", id_ + "oews-2025-us-al-29-1022", (130.0, 239200.0)),
+    )
+    assert len(list(tmp_path.glob("oews-ranks-*.pickle"))) == 1
+
+    def unread(*_args):
+        raise AssertionError("read from the store again")
+
+    monkeypatch.setattr(area, "read_rankings", unread)
+    assert area.rankings(oews_kg, ref, tmp_path) == first
+
+
+def test_the_state_page_links_the_rows_it_does_not_show(client):
+    body = client.get("/id/us-ca?limit=1&group=", headers=HTML).get_data(as_text=True)
+    assert '<a href="/id/us-ca?rank=employment&amp;limit=all">Show all 3</a>' in body
+    json_link = '<a href="/id/us-ca.json?rank=employment&amp;limit=all" type="application/json">'
+    assert json_link + "all 3 as JSON</a>" in body
+    assert "Show all" not in client.get("/id/us-ca", headers=HTML).get_data(as_text=True)  # 3 of 3 shown

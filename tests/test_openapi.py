@@ -1,23 +1,32 @@
 """/openapi.json documents every JSON/CSV/RDF route, and every documented route answers as documented: each
 operation is called with its parameters' examples once per documented media type (Accept), and must answer
 200 with that media type; JSON bodies are checked against the documented schema (JSON Schema 2020-12, the
-dialect of OpenAPI 3.1), RDF bodies are parsed with rdflib, CSV with the csv module."""
+dialect of OpenAPI 3.1), RDF bodies are parsed with rdflib, CSV with the csv module.
+
+The calls: the parameters' ``example`` values together, and one call per name of the parameters' named
+``examples`` (the examples of that name together: e.g. an occupation's page sorted, a state's page ranked
+within a group, two SOC occupations compared in a state). Every call must answer 200 in one of the
+documented media types. The app serves the seed and the OEWS excerpt (tests/fixtures/oews), so the
+occupation, state and occupation-compare pages answer too."""
 
 from __future__ import annotations
 
 import csv
 import io
-import itertools
 import json
 import warnings
+from pathlib import Path
 from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
+from oews_excerpt import excerpt_settings
 from rdflib import Graph
 
 from kg.rdf import formats
 
+CTDL_CONTEXT_URL = "https://credreg.net/ctdl/schema/context/json"
+CTDL_CONTEXT = Path(__file__).resolve().parent / "fixtures" / "ctdl" / "context.json"
 RDF_TYPES = {formats.BY_NAME[f].media_type: formats.BY_NAME[f].rdflib_name for f in formats.GRAPH_FORMATS}
 DOCUMENTED = {
     "/queries.json",
@@ -38,15 +47,28 @@ DOCUMENTED = {
     "/void.ttl",
     "/ontology.ttl",
     "/sparql",
+    "/id/{slug}.ctdl.jsonld",
+    "/export.ctdl.jsonld",
+    "/export/{name}",
+}
+# The OEWS pages' parameters, each documented on these operations (issue 13, item 9).
+PAGE_PARAMS = {
+    "/id/{slug}": {"slug", "sort", "order", "rank", "group", "limit"},
+    "/id/{slug}.json": {"slug", "sort", "order", "rank", "group", "limit", "pretty"},
+    "/compare.json": {"a", "b", "area", "b_area"},
+    "/compare.csv": {"a", "b", "area", "b_area"},
 }
 
 
 @pytest.fixture(scope="module")
-def shipped(settings, kg):
-    """The app over the real data and the real stored queries (queries/): the document a user gets."""
+def shipped(tmp_path_factory):
+    """The app over the seed and the OEWS excerpt with the real stored queries (queries/): the document a
+    user gets."""
+    from kg.pipeline.build import build
     from kg.web import create_app
 
-    return create_app(settings, kg).test_client()
+    settings = excerpt_settings(tmp_path_factory.mktemp("openapi"))
+    return create_app(settings, build(settings)).test_client()
 
 
 @pytest.fixture(scope="module")
@@ -80,27 +102,38 @@ def _value(example: Any) -> str:
 
 
 def _calls(path: str, method: str, op: dict[str, Any]) -> list[tuple[str, dict[str, str], bytes | None]]:
-    """(url, query arguments, body) for each combination of the operation's examples."""
-    options: list[list[tuple[dict[str, Any], str]]] = []
-    for param in op.get("parameters", []):
-        values = [e["value"] for e in param.get("examples", {}).values()]
-        if "example" in param:
-            values.append(param["example"])
-        assert values or not param["required"], f"{method} {path}: required {param['name']} has no example"
-        if values:
-            options.append([(param, _value(v)) for v in values])
+    """(url, query arguments, body): the parameters' ``example`` values together, then one call per name of
+    their named ``examples`` (a parameter without that name: its ``example`` if required, else left out)."""
+    params = op.get("parameters", [])
+    scenarios: list[dict[str, Any]] = [{p["name"]: p["example"] for p in params if "example" in p}]
+    names = dict.fromkeys(n for p in params for n in p.get("examples", {}))
+    for name in names:
+        scenario = {}
+        for p in params:
+            if name in p.get("examples", {}):
+                scenario[p["name"]] = p["examples"][name]["value"]
+            elif p["required"] and "example" in p:
+                scenario[p["name"]] = p["example"]
+        scenarios.append(scenario)
+    required = [p["name"] for p in params if p["required"]]
     body_examples = [None]
     if method == "post":
         spec = op["requestBody"]["content"]["application/sparql-query"]
         body_examples = [e["value"].encode() for e in spec["examples"].values()]
     calls = []
-    for combination in itertools.product(*options):
+    by_name = {p["name"]: p for p in params}
+    for scenario in scenarios:
+        if not all(r in scenario for r in required):
+            assert scenario is not scenarios[0] or names, (
+                f"{method} {path}: a required parameter has no example"
+            )
+            continue
         url, query = path, {}
-        for param, value in combination:
-            if param["in"] == "path":
-                url = url.replace("{" + param["name"] + "}", value)
+        for name, value in scenario.items():
+            if by_name[name]["in"] == "path":
+                url = url.replace("{" + name + "}", _value(value))
             else:
-                query[param["name"]] = value
+                query[name] = _value(value)
         calls += [(url, query, body) for body in body_examples]
     return calls
 
@@ -112,6 +145,10 @@ def _check_body(media: str, spec: dict[str, Any], body: bytes, components: dict[
             schema = dict(spec["schema"], components=components)  # "#/components/..." resolves here
             Draft202012Validator(schema).validate(value)
     if media in RDF_TYPES:
+        if media == "application/ld+json" and json.loads(body).get("@context") == CTDL_CONTEXT_URL:
+            # the published CTDL context, vendored (tests/fixtures/ctdl): parsed offline
+            local = json.loads(CTDL_CONTEXT.read_text(encoding="utf-8"))["@context"]
+            body = json.dumps({**json.loads(body), "@context": local}).encode()
         with warnings.catch_warnings():  # rdflib's JSON-LD parser builds a (deprecated) ConjunctiveGraph
             warnings.simplefilter("ignore", DeprecationWarning)
             assert len(Graph().parse(data=body, format=RDF_TYPES[media])) > 0
@@ -146,7 +183,33 @@ def test_every_documented_route_answers_as_documented(doc, shipped):
                         break
                 else:
                     pytest.fail(f"{method.upper()} {path} never answered 200 {media}: {answered}")
+            for url, query, body in calls:  # every call (each scenario) answers in a documented type
+                statuses = []
+                for media in content:
+                    headers = {"Accept": media, "Cache-Control": "no-cache"}
+                    if method == "post":
+                        r = shipped.post(url, query_string=query, data=body, headers=headers,
+                                         content_type="application/sparql-query")  # fmt: skip
+                    else:
+                        r = shipped.get(url, query_string=query, headers=headers)
+                    statuses.append((media, r.status_code))
+                    if r.status_code == 200 and r.mimetype == media:
+                        _check_body(media, content[media], r.get_data(), doc["components"])
+                        break
+                else:
+                    pytest.fail(f"{method.upper()} {url} {query} answered none of its types: {statuses}")
     assert checked >= 150
+
+
+def test_the_pages_parameters_are_documented_with_examples(doc):
+    for path, names in PAGE_PARAMS.items():
+        params = {p["name"]: p for p in doc["paths"][path]["get"]["parameters"]}
+        assert names <= set(params), path
+        for name in names - {"pretty"}:  # each has an example, so the test above calls it
+            assert params[name].get("examples") or "example" in params[name], (path, name)
+    sort = next(p for p in doc["paths"]["/id/{slug}.json"]["get"]["parameters"] if p["name"] == "sort")
+    assert sort["schema"]["enum"] == ["area", "employment", "per_1000", "lq", "median_hourly",
+                                      "median_annual", "mean_annual", "annual_p10", "annual_p90"]  # fmt: skip
 
 
 def test_an_error_matches_the_error_schema(doc, shipped):

@@ -280,8 +280,11 @@ def test_compare_errors(client):
     assert r.status_code == 400
     assert r.get_json()["message"].startswith("missing parameter 'b'")
     r = client.get("/compare?a=nobody&b=medical-coder", headers=JSON)
-    assert r.status_code == 404
+    assert r.status_code == 400
     assert r.get_json()["message"] == "parameter 'a': there is no profession called 'nobody'"
+    r = client.get("/compare?a=medical-codr&b=medical-coder", headers=JSON)
+    assert (r.status_code, r.get_json()["parameter"]) == (400, "a")
+    assert r.get_json()["suggestions"][0] == {"value": "medical-coder", "label": "Medical Coder"}
     r = client.get("/compare?a=aama&b=medical-coder", headers=JSON)
     assert r.status_code == 400
     assert r.get_json()["message"] == "parameter 'a': 'aama' is not a profession"

@@ -4,18 +4,13 @@ against the values written out from the seed and the sources it names."""
 
 from __future__ import annotations
 
-import json
-import re
-from pathlib import Path
-
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
-from web_fixtures import HTML, web_client
+from web_fixtures import jsonld_graph, web_client
 
 from kg.rdf.namespaces import ID, SCHEMA
 
-CONTEXT = Path(__file__).resolve().parent / "fixtures" / "schemaorg" / "context-excerpt.json"
 BLS_OES = URIRef("https://www.bls.gov/oes/2016/may/oes_nat.htm")
 
 
@@ -24,22 +19,7 @@ def client(settings, kg):
     return web_client(settings, kg)
 
 
-def _graph(client, path: str) -> Graph:
-    from pyld import jsonld
-
-    html = client.get(path, headers=HTML).get_data(as_text=True)
-    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
-    assert match, "no JSON-LD block"
-    context = json.loads(CONTEXT.read_text(encoding="utf-8"))
-
-    def loader(url, options=None):
-        assert url in ("https://schema.org", "https://schema.org/"), url
-        return {"contextUrl": None, "documentUrl": url, "document": context}
-
-    nquads = jsonld.to_rdf(
-        json.loads(match.group(1)), {"format": "application/n-quads", "documentLoader": loader}
-    )
-    return Graph().parse(data=nquads, format="nt")
+_graph = jsonld_graph
 
 
 def _salaries(g: Graph, occupation: URIRef) -> dict[str, URIRef]:

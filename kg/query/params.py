@@ -124,11 +124,16 @@ def check_member(
     if (term, RDF.type, cls) in graph:
         return
     members = choices(graph, cls) if members is None else members
-    kind = label(graph, cls).lower()
+    raise unknown_member(name, label(graph, cls).lower(), raw, members)
+
+
+def unknown_member(name: str, kind: str, raw: str, members: tuple[Choice, ...]) -> ParamError:
+    """The `ParamError` of a value of parameter *name* that is no *kind*: it names the parameter and
+    suggests up to three *members* closest to *raw*."""
     shown = raw if len(raw) <= 60 else raw[:59] + "…"
     close = closest(raw, members)
     hint = "; did you mean " + " or ".join(f"{c.value} ({c.label})" for c in close) + "?" if close else ""
-    raise ParamError(name, f"parameter {name!r}: there is no {kind} called {shown!r}{hint}", close)
+    return ParamError(name, f"parameter {name!r}: there is no {kind} called {shown!r}{hint}", close)
 
 
 def closest(raw: str, members: tuple[Choice, ...], n: int = 3) -> tuple[Choice, ...]:

@@ -2,7 +2,8 @@
 percentiles, then and now (the seed's older figure of the same variable beside the May 2025 one), its place in
 the SOC hierarchy and the seed professions that report under it. Every figure cites the release.
 
-Two queries per page: the occupation's estimates (`kg.views.oews.estimates`) and its links to the seed.
+Queries: the national estimate's figures, the table's columns of every state's estimate (each a
+`kg.views.oews.estimates`: values, then notes) and the occupation's links to the seed.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ class OccupationPage:
     breadcrumb: tuple[Link, ...]
     children: tuple[Link, ...]
     professions: tuple[SeedProfession, ...]
+    same_as: tuple[str, ...] = ()  # pages elsewhere naming this very occupation, where the data cites one
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -99,9 +101,13 @@ def occupation_page(
     occ = ref.occupation(slug)
     if occ is None:
         return None
-    found = estimates(kg, ref, BY_KEY, occupation=occ.iri)
     nation = next((a for a in ref.areas.values() if a.kind == "Nation"), None)
-    national_figures = found.get((occ.iri, nation.iri), {}) if nation else {}
+    national_figures = (
+        estimates(kg, ref, NATIONAL, occupation=occ.iri, area=nation.iri).get((occ.iri, nation.iri), {})
+        if nation
+        else {}
+    )
+    found = estimates(kg, ref, STATE_COLUMNS, occupation=occ.iri)  # every area: only the table's columns
     national = {key: national_figures.get(key) or missing(key) for key in NATIONAL}
     rows = []
     for area in ref.states():
@@ -123,6 +129,7 @@ def occupation_page(
         breadcrumb=tuple(_link(o) for o in ref.lineage(occ)),
         children=tuple(_link(ref.occupations[i]) for i in ref.children.get(occ.iri, ())),
         professions=seed["professions"],
+        same_as=seed["same_as"],
     )
 
 
@@ -147,18 +154,26 @@ SEED_QUERY = """SELECT ?kind ?x ?via ?var ?value ?period ?source WHERE {
           BIND("via" AS ?kind) }
   UNION { ?about ckg:occupationCode ?code . ?x ckg:about ?about ; ckg:variable ?var ; ckg:value ?value ;
           ckg:refPeriod ?period . OPTIONAL { ?x ckg:source ?source } BIND("stat" AS ?kind) }
+  UNION { ?claim a ckg:Claim ; rdf:object ?code ; ckg:source ?source . ?source schema:url ?x .
+          BIND("page" AS ?kind) }
 }"""
 
 
 def _seed(kg: Any, occ: Occupation) -> dict[str, Any]:
-    """The seed professions coded as or reported under *occ*, and the seed's statistics about it."""
+    """The seed professions coded as or reported under *occ*, the seed's statistics about it, and the
+    O*NET OnLine pages of its code that the seed cites."""
     professions: dict[str, SeedProfession] = {}
     stats: dict[str, tuple[str, str, str, str | None]] = {}
+    pages: set[str] = set()
     for kind, x, via, var, value, period, source in select(kg, SEED_QUERY, {"occ": URIRef(occ.iri)}):
         if x is None:
             continue
         if kind == "stat" and var and value and period:
             stats.setdefault(x, (var, value, period, source))
+            continue
+        if kind == "page":  # O*NET OnLine's page of this very code (O*NET-SOC <code>.00), cited in the seed
+            if x.rstrip("/").endswith(f"/link/summary/{occ.code}.00"):
+                pages.add(x)
             continue
         slug = x[len(str(ID)) :] if x.startswith(str(ID)) else x
         link = Link(x, slug, label(kg.union, URIRef(x)))
@@ -170,7 +185,7 @@ def _seed(kg: Any, occ: Occupation) -> dict[str, Any]:
         if x not in professions or kind == "coded":
             professions[x] = SeedProfession(link, how)
     ordered = tuple(sorted(professions.values(), key=lambda p: p.link.label))
-    return {"professions": ordered, "stats": stats}
+    return {"professions": ordered, "stats": stats, "same_as": tuple(sorted(pages))}
 
 
 def _then_now(

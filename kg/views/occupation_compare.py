@@ -1,6 +1,6 @@
 """Two SOC occupations side by side, or one occupation in two places, as a value: each side is an occupation
 in an area (the nation by default); a short summary first, then every measure with both figures, each citing
-the release. One query per page (`kg.views.oews.estimates` for the sides' occupations)."""
+the release. One `kg.views.oews.estimates` per side, for its one estimate."""
 
 from __future__ import annotations
 
@@ -87,8 +87,8 @@ def compare_occupations(
 ) -> OccupationComparison:
     """The comparison of side *a* and side *b* (each an occupation and an area)."""
     found: dict[tuple[str, str], dict[str, Figure]] = {}
-    for occ in {a[0].iri, b[0].iri}:
-        found.update(estimates(kg, ref, ROWS, occupation=occ))
+    for occ, area in dict.fromkeys(((a[0].iri, a[1].iri), (b[0].iri, b[1].iri))):
+        found.update(estimates(kg, ref, ROWS, occupation=occ, area=area))  # the one estimate of each side
     sides = []
     for occ, area in (a, b):
         figures = found.get((occ.iri, area.iri), {})

@@ -28,6 +28,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
 PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX schema: <http://schema.org/>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 """
 
 
@@ -275,7 +276,7 @@ def estimates(
         where, noted_where = head + "?e ckg:about ?occ ; sdmx-dimension:refArea ?area .", head
     elif occupation:
         where = "?e ckg:about ?occ ; sdmx-dimension:refArea ?area ; ckg:industry ?industry ."
-        noted_where = "?e ckg:about ?occ ."
+        noted_where = "?e ckg:about ?occ ; sdmx-dimension:refArea ?area ." if area else "?e ckg:about ?occ ."
         bindings = {"occ": URIRef(occupation), "industry": INDUSTRY_ALL}
     else:  # an area alone: BLS publishes industry detail only nationally; the selective pattern first
         where = "?e sdmx-dimension:refArea ?area ; ckg:about ?occ ; ckg:industry ?industry ."

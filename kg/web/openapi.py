@@ -9,6 +9,8 @@ from typing import Any
 
 from kg.rdf import formats
 from kg.rdf.namespaces import CKG
+from kg.web.openapi_pages import SCHEMAS as PAGE_SCHEMAS
+from kg.web.openapi_pages import add_pages
 from kg.web.openapi_routes import SCHEMAS, fixed_paths
 
 PARAM_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -32,8 +34,9 @@ EXAMPLES = {
 
 
 def openapi_document(
-    queries: Iterable[Any], formats_for: Callable[[Any], tuple[str, ...]], version: str
+    queries: Iterable[Any], formats_for: Callable[[Any], tuple[str, ...]], version: str, dataset_version: str
 ) -> dict:
+    """The document; *dataset_version* names the versioned export (/export/<dataset version>.<ext>)."""
     paths: dict[str, Any] = {"/sparql": _sparql()}
     for query in queries:
         fmts = formats_for(query)
@@ -44,6 +47,7 @@ def openapi_document(
                 twin["operationId"] += "_" + fmt
                 paths[f"/queries/{query.name}{formats.BY_NAME[fmt].extension}"] = {"get": twin}
     paths.update(fixed_paths())
+    add_pages(paths, dataset_version)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -57,7 +61,7 @@ def openapi_document(
         },
         "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **PAGE_SCHEMAS},
             "responses": {
                 "Error": {
                     "description": "A short error message naming what is wrong",

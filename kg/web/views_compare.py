@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, abort, request
 from rdflib import URIRef
 
+from kg.errors import ParamError
+from kg.query.params import Choice, unknown_member
 from kg.rdf.namespaces import ID
 from kg.views.compare import Comparison, compare, is_profession
 from kg.views.compare_facts import Cell
 from kg.views.describe import exists
 from kg.web import views_occupation
+from kg.web.bad_param import param_error_response
 from kg.web.respond import Alternate, send, send_json, single_args
 from kg.web.respond import page as render_page
 from kg.web.state import state
@@ -60,7 +63,10 @@ def page(ext: str | None) -> Response:
         abort(404, description=f"no comparison in the format .{ext}; use .json or .csv")
     if views_occupation.wants_compare(request.args.to_dict()):  # SOC occupations, or places
         return views_occupation.compare_page(ext)
-    comparison = _comparison()
+    try:
+        comparison = _comparison()
+    except ParamError as exc:
+        return param_error_response(exc)
     query = {"a": comparison.a.slug, "b": comparison.b.slug}
     alts = [
         Alternate(f"/compare.json?a={query['a']}&b={query['b']}", "application/json", "json"),
@@ -104,7 +110,8 @@ def _profession(kg: object, name: str, value: str) -> URIRef:
     slug = value[len(str(ID)) :] if value.startswith(str(ID)) else value
     iri = ID[slug]
     if len(slug) > 200 or not exists(kg, iri):
-        abort(404, description=f"parameter {name!r}: there is no profession called {value[:80]!r}")
+        members = tuple(Choice(p.slug, p.label) for p in state().professions)
+        raise unknown_member(name, "profession", value, members)
     if not is_profession(kg, iri):
         abort(400, description=f"parameter {name!r}: {value[:80]!r} is not a profession")
     return iri

@@ -33,7 +33,8 @@ def show(slug: str) -> Response:
     if not SLUG.match(base):
         abort(404, description="there is no entity at this address")
     if fmt == "entity-json" or negotiate(PAGE_FORMATS, fmt) == "html":  # SOC occupations and states
-        special = views_occupation.page_for(base, fmt == "entity-json", _alternates(base, ID[base]))
+        # never CTDL nodes (queries/ctdl.rq maps credentials, programs and their organizations): no CTDL twin
+        special = views_occupation.page_for(base, fmt == "entity-json", _alternates(base, None))
         if special is not None:
             return special
     st = state()
@@ -77,12 +78,13 @@ def _compare_with(entity: Entity) -> str:
     return DEFAULT_B
 
 
-def _alternates(base: str, iri: URIRef) -> list[Alternate]:
+def _alternates(base: str, iri: URIRef | None) -> list[Alternate]:
+    """The page's twins; the CTDL one when *iri* has a CTDL document (None: not asked)."""
     path = f"/id/{base}"
     alts = [Alternate(path, "text/html", "html")]
     alts += alternates(path, PAGE_FORMATS[1:])
     alts.append(Alternate(f"{path}.json", "application/json", "json"))
-    if _has_ctdl(iri):
+    if iri is not None and _has_ctdl(iri):
         alts.append(Alternate(f"{path}{CTDL_EXTENSION}", CTDL_TYPE, "ctdl"))
     return alts
 

@@ -6,45 +6,84 @@ with .json twins, and /compare for two occupations or one occupation in two plac
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flask import Response, abort
+from flask import Response, abort, request
 from markupsafe import Markup, escape
 
-from kg.views.area import DEFAULT_LIMIT, RANKS, area_page, area_table
+from kg.errors import ParamError
+from kg.query.params import Choice, unknown_member
+from kg.views.area import DEFAULT_LIMIT, RANKS, Rankings, area_page, rankings
 from kg.views.occupation import STATE_SORTS, occupation_page
 from kg.views.occupation_compare import compare_occupations
 from kg.views.oews import ANNUAL_PERCENTILES, Area, Figure, Occupation, Reference, Release, reference
+from kg.web import jsonld, jsonld_oews
+from kg.web.bad_param import param_error_response
 from kg.web.respond import Alternate, page, send, send_json, single_args
 from kg.web.state import state
 
 REFERENCE_KEY = "oews:reference"  # kept for the app's life (bench/occupation_pages.py keeps it too)
+RANKINGS_KEY = "oews:rankings"  # the same: read once per data version (kg.views.area)
+PER_VERSION = (REFERENCE_KEY, RANKINGS_KEY)
 COMPARE_ARGS = {"a", "b", "area", "b_area"}
+STATE_CELLS = (
+    ("employment", "Jobs"), ("per_1000", "Per 1,000 jobs"), ("lq", "Location quotient"),
+    ("median_hourly", "Median hourly"), ("median_annual", "Median annual"), ("mean_annual", "Mean annual"),
+    ("annual_p10", "10th percentile, annual"), ("annual_p90", "90th percentile, annual"),
+)  # fmt: skip
 SOC = re.compile(r"^(soc2018-)?\d\d-\d{4}$")  # a SOC 2018 occupation's slug or bare code
 
 
 def figure_html(f: Figure, release: Release) -> Markup:
     """A figure as HTML: its value (``<data value>``) or its footnote's words, and a mark citing the
     release (a Python function, not a Jinja macro: a state table calls it hundreds of times)."""
+    return Markup(_figure(f, _cite_mark(release.cite)))
+
+
+def _figure(f: Figure, mark: str) -> str:
     if f.value is not None:
         body = f'<data value="{f.value:.12g}">{escape(f.text)}</data>'
     else:
         body = f'<span class="no-value">{escape(f.text)}</span>'
     if f.value is not None or f.footnote is not None:  # a figure, or BLS's note about it: cite the release
-        cite = escape(release.cite)
-        body += f'<a class="cite-mark" href="#source" title="{cite}" aria-label="source: {cite}">'
-        body += "<sup>[1]</sup></a>"
+        body += mark
     if f.note:
         body += f'<span class="fig-note">{escape(f.note)}</span>'
-    return Markup(body)
+    return body
+
+
+@functools.lru_cache(maxsize=8)
+def _cite_mark(cite: str) -> str:
+    text = escape(cite)
+    mark = f'<a class="cite-mark" href="#source" title="{text}" aria-label="source: {text}">'
+    return mark + "<sup>[1]</sup></a>"
+
+
+@functools.lru_cache(maxsize=64)
+def _cell_start(label: str) -> str:
+    return f'<td class="num" data-label="{escape(label)}">'
+
+
+def figure_cells(figures: dict[str, Figure], columns: Sequence[tuple[str, str]], release: Release) -> Markup:
+    """One table row's figure cells: a ``<td>`` per (key, label) of *columns* (the label names the figure
+    on a phone's stacked card)."""
+    mark = _cite_mark(release.cite)
+    cells = (_cell_start(label) + _figure(figures[key], mark) + "</td>" for key, label in columns)
+    return Markup("".join(cells))
 
 
 def ref() -> Reference:
     st = state()
     return st.memo(REFERENCE_KEY, lambda: reference(st.kg))
+
+
+def _rankings() -> Rankings:
+    st = state()
+    return st.memo(RANKINGS_KEY, lambda: rankings(st.kg, ref(), st.settings.cache_dir))
 
 
 def page_for(slug: str, as_json: bool, alts: Sequence[Alternate]) -> Response | None:
@@ -75,7 +114,10 @@ def _occupation(slug: str, as_json: bool, alts: Sequence[Alternate]) -> Response
         return send_json(value.as_dict(), alts=alts)
     chart = percentile_chart([("", value.percentiles)])
     title = f"{value.occupation.title} (SOC {value.occupation.code})"
-    return page("occupation.html", fig=figure_html, title=title, alts=alts, occ=value, chart=chart, slug=slug)
+    nation = next(a.iri for a in ref().areas.values() if a.kind == "Nation")
+    markup = jsonld.script_json(jsonld_oews.occupation(value, nation, request.base_url))
+    return page("occupation.html", fig=figure_html, cells=figure_cells, state_cells=STATE_CELLS, title=title,
+                alts=alts, occ=value, chart=chart, slug=slug, jsonld=markup)  # fmt: skip
 
 
 def _area(slug: str, as_json: bool, alts: Sequence[Alternate]) -> Response:
@@ -91,17 +133,15 @@ def _area(slug: str, as_json: bool, alts: Sequence[Alternate]) -> Response:
     limit = _limit(args.get("limit"))
     st = state()
     key = f"oews:area:{slug}:{rank}:{group}:{limit}"
-    table = st.memo(f"oews:area-table:{slug}:{rank}", lambda: area_table(st.kg, ref(), slug, rank))
-    value = st.memo(
-        key, lambda: area_page(st.kg, ref(), slug, table or {}, rank_by=rank, group=group, limit=limit)
-    )
+    ranks = _rankings()
+    value = st.memo(key, lambda: area_page(st.kg, ref(), slug, ranks, rank_by=rank, group=group, limit=limit))
     if value is None:  # pragma: no cover - page_for checked the slug
         abort(404, description=f"there is no state called {slug!r}")
     if as_json:
         return send_json(value.as_dict(), alts=alts)
     title = f"Occupations in {value.area.name}"
-    return page("state.html", fig=figure_html, title=title, alts=alts, area=value, ranks=RANKS, slug=slug,
-                default_limit=DEFAULT_LIMIT)  # fmt: skip
+    return page("state.html", fig=figure_html, cells=figure_cells, state_cells=STATE_CELLS[:5], title=title,
+                alts=alts, area=value, ranks=RANKS, slug=slug, default_limit=DEFAULT_LIMIT)  # fmt: skip
 
 
 def _limit(raw: str | None) -> int | None:
@@ -127,10 +167,13 @@ def wants_compare(args: dict[str, str]) -> bool:
 def compare_page(ext: str | None) -> Response:
     args = single_args(COMPARE_ARGS)
     tables = ref()
-    occ_a = _occupation_arg(tables, "a", args.get("a", ""))
-    occ_b = _occupation_arg(tables, "b", args["b"]) if args.get("b", "").strip() else occ_a
-    area_a = _area_arg(tables, "area", args.get("area") or "us")
-    area_b = _area_arg(tables, "b_area", args.get("b_area") or area_a.slug)
+    try:
+        occ_a = _occupation_arg(tables, "a", args.get("a", ""))
+        occ_b = _occupation_arg(tables, "b", args["b"]) if args.get("b", "").strip() else occ_a
+        area_a = _area_arg(tables, "area", args.get("area") or "us")
+        area_b = _area_arg(tables, "b_area", args.get("b_area") or area_a.slug)
+    except ParamError as exc:
+        return param_error_response(exc)
     if occ_a.iri == occ_b.iri and area_a.iri == area_b.iri:
         abort(400, description="the two sides are the same: give another occupation (b) or area (b_area)")
     st = state()
@@ -151,7 +194,15 @@ def compare_page(ext: str | None) -> Response:
     chart = percentile_chart([(value.a.name, _percentiles(value.a.figures)),
                               (value.b.name, _percentiles(value.b.figures))])  # fmt: skip
     return page("occupation_compare.html", fig=figure_html, title=value.title, alts=alts, cmp=value,
-                chart=chart, states=tables.states())  # fmt: skip
+                chart=chart, areas=area_choices(), occupations=_occupation_options())  # fmt: skip
+
+
+def _occupation_options() -> Markup:
+    """The compare form's <datalist> options (every SOC occupation: the code submitted, the title shown),
+    rendered once per app."""
+    return state().memo("oews:occupation-options", lambda: Markup("".join(
+        f'<option value="{escape(c.value)}">{escape(c.label)}</option>' for c in occupation_choices()
+    )))  # fmt: skip
 
 
 def _percentiles(figures: dict[str, Figure]) -> tuple[Figure, ...]:
@@ -159,12 +210,14 @@ def _percentiles(figures: dict[str, Figure]) -> tuple[Figure, ...]:
 
 
 def _occupation_arg(tables: Reference, name: str, value: str) -> Occupation:
+    """The occupation parameter *name* names: its slug, its SOC code (31-9092) or its exact title (what a
+    person types into the form's picker); else a 400 suggesting the closest."""
     slug = value.strip().rpartition("/")[2]
     if not slug:
         abort(400, description=f"missing parameter {name!r}: give a SOC occupation, e.g. soc2018-31-9092")
-    occ = tables.occupation(slug) or tables.occupation("soc2018-" + slug)  # "31-9092" works too
+    occ = tables.occupation(slug) or tables.occupation("soc2018-" + slug) or _titled(tables, value)
     if occ is None:
-        abort(404, description=f"parameter {name!r}: there is no SOC occupation called {value[:80]!r}")
+        raise unknown_member(name, "SOC occupation", value, occupation_choices())
     return occ
 
 
@@ -172,9 +225,32 @@ def _area_arg(tables: Reference, name: str, value: str) -> Area:
     slug = value.strip().rpartition("/")[2].lower()
     area = tables.area(slug) or tables.area("us-" + slug)  # "ca" works too
     if area is None:
-        abort(404, description=f"parameter {name!r}: there is no state or nation called {value[:80]!r} "
-              "(use us, or us-ca and the like)")  # fmt: skip
+        named = {a.name.casefold(): a for a in tables.areas.values()}  # "California" works too
+        area = named.get(value.strip().casefold())
+    if area is None:
+        raise unknown_member(name, "state or nation", value, area_choices())
     return area
+
+
+def _titled(tables: Reference, value: str) -> Occupation | None:
+    """The occupation titled *value* (any case); of a broad and a detailed occupation of the same title,
+    the detailed one."""
+    titles = state().memo("oews:titles", lambda: {
+        o.title.casefold(): o  # the detailed occupation last, so it is the one kept
+        for o in sorted(tables.occupations.values(), key=lambda o: (o.level == "Detailed occupation", o.code))
+    })  # fmt: skip
+    return titles.get(value.strip().casefold())
+
+
+def occupation_choices() -> tuple[Choice, ...]:
+    """Every SOC occupation as a picker's choice: its code (what is submitted) and its title, by code."""
+    occs = sorted(ref().occupations.values(), key=lambda o: o.code)
+    return state().memo("oews:occupation-choices", lambda: tuple(Choice(o.code, o.title) for o in occs))
+
+
+def area_choices() -> tuple[Choice, ...]:
+    areas = sorted(ref().areas.values(), key=lambda a: (a.kind != "Nation", a.name))
+    return state().memo("oews:area-choices", lambda: tuple(Choice(a.slug, a.name) for a in areas))
 
 
 # --- the percentile chart (inline SVG) ---------------------------------------------------------------------

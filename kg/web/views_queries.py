@@ -19,6 +19,7 @@ from kg.query.execute import execute_serialized
 from kg.query.params import Choice, choices
 from kg.rdf import formats
 from kg.views.release import comment as release_comment
+from kg.views.release import dataset_version
 from kg.web.openapi import openapi_document
 from kg.web.respond import (
     TITLES,
@@ -158,7 +159,10 @@ def pickers(query: StoredQuery) -> dict[str, tuple[Choice, ...]]:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     st = state()
-    doc = st.memo("openapi", lambda: openapi_document(st.catalogue.values(), formats_for, st.kg.version))
+    doc = st.memo(
+        "openapi",
+        lambda: openapi_document(st.catalogue.values(), formats_for, st.kg.version, dataset_version(st.kg)),
+    )
     return send_json(doc)
 
 
