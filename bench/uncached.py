@@ -7,7 +7,8 @@ and entity and compare pages, old path vs new path, side by side.
 Needs `wrk` (apt-get install wrk) and rdflib-endpoint with uvicorn in the virtualenv (`pip install
 rdflib-endpoint uvicorn`: a peer to compare with, not a dependency of the project).
 
-The seed KG is built once into a temporary build cache, and its union graph (data, ontology, inferred
+The seed KG (data/careers.ttl, unless CAREERS_KG_DATA names other files) is built once into a temporary build
+cache, and its union graph (data, ontology, inferred
 triples) written as N-Triples. Three servers on loopback:
 
 - old: `careers-kg serve` from the commit *--old* (extracted with `git archive`): every stored query in a
@@ -48,6 +49,8 @@ from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("CAREERS_KG_DATA", str(ROOT / "data" / "careers.ttl"))  # the seed: issue 11's target
 
 from bench.streaming import OLD_REF, old_checkout  # noqa: E402
 from bench.web_throughput import server, wrk_failures  # noqa: E402

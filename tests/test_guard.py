@@ -4,7 +4,10 @@ query form read from the text."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from standins import MSG_NESTED, MSG_SERVICE, MSG_UPDATE, PFX, Canary, small_kg
@@ -194,3 +197,39 @@ def test_invalid_unicode_escape_is_400(small):
         400,
         "the query is invalid: Invalid unicode code point: FFFFFFFF",
     )
+
+
+# pyparsing is not thread-safe: parsing the stored queries in 8 threads at once, in a fresh interpreter (whose
+# grammar is not streamlined yet), broke rdflib's grammar for good before `prepare` took a lock (every one of
+# the 8 x 31 parses failed with "postParse2() missing 1 required positional argument").
+CONCURRENT_PARSES = """
+import sys, threading
+from pathlib import Path
+from kg.query.guard import prepare
+texts = [p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1]).glob("*.rq"))]
+kinds, errors = [], []
+start = threading.Barrier(8)
+def parse_all():
+    start.wait()
+    for text in texts:
+        try:
+            kinds.append(prepare(text).kind)
+        except Exception as exc:
+            errors.append(repr(exc))
+threads = [threading.Thread(target=parse_all) for _ in range(8)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(len(texts), len(kinds), errors[:1])
+"""
+
+
+def test_prepare_is_safe_in_threads():
+    queries = Path(__file__).resolve().parent.parent / "queries"
+    count = len(list(queries.glob("*.rq")))
+    out = subprocess.run(
+        [sys.executable, "-c", CONCURRENT_PARSES, str(queries)], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == [str(count), str(8 * count), "[]"]

@@ -49,6 +49,7 @@ from kg.rdf import formats
 from kg.rdf.results import indent_json
 from kg.stores import wire
 from kg.stores.base import Backend, Serializing, backend, cap
+from kg.stores.mirror import mirror
 
 __all__ = [
     "MAX_QUERY_BYTES",
@@ -165,6 +166,8 @@ def _run(
     default_uris, named_uris = tuple(map(str, default_graph_uris)), tuple(map(str, named_graph_uris))
     _warm_up()
     store = backend(kg)  # None: the rdflib memory store, evaluated by rdflib below
+    if store is None and stored:
+        store = mirror(kg)  # a small graph's stored queries: its in-memory Oxigraph copy (None: large)
     if store is not None:  # Oxigraph or a remote endpoint: one of the store's long-lived sandboxed children
         request = _request(query, bindings, default_uris, named_uris, max_rows, timeout, wanted)
         answer = query_pool(store, max_memory=max_memory).call(request, timeout=timeout)

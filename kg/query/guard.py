@@ -8,7 +8,9 @@ read the query form from the text with a small lexer (no parse), for content neg
 from __future__ import annotations
 
 import logging
+import os
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +36,19 @@ UPDATE_WORDS = frozenset(
 MSG_TOO_LONG = "the query text is longer than 100 KB"
 MSG_UPDATE = "updates are not allowed: this endpoint is read-only"
 MSG_NESTED = "the query is nested too deeply"
+
+# pyparsing is not thread-safe (rdflib#1282): two threads parsing at once can leave rdflib's SPARQL grammar
+# broken for the life of the process ("postParse2() missing 1 required positional argument"), so a process
+# parses one query at a time. A forked child gets a fresh lock (another thread may hold it at fork time).
+_parse_lock = threading.Lock()
+
+
+def _new_parse_lock() -> None:
+    global _parse_lock
+    _parse_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_parse_lock)
 
 
 @dataclass(frozen=True)
@@ -77,10 +92,11 @@ def prepare(text: str) -> Prepared:
     """Parse and translate *text* once; refuse updates, SERVICE, overlong or too deeply nested queries."""
     check_text(text)
     try:
-        tree = parseQuery(text)
-        if _mentions_service(tree):
-            raise QueryError(400, MSG_SERVICE)
-        query = translateQuery(tree)
+        with _parse_lock:
+            tree = parseQuery(text)
+            if _mentions_service(tree):
+                raise QueryError(400, MSG_SERVICE)
+            query = translateQuery(tree)
     except QueryError:
         raise
     except RecursionError:
