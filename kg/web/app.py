@@ -20,7 +20,8 @@ from kg.config import Settings
 from kg.errors import QueryError
 from kg.views.release import cite_as, dataset_version, release
 from kg.web.cache import ResponseCache
-from kg.web.links import href, term_html
+from kg.web.fragments import age_html, cell_html, citation_html, cited_term_html, term_html
+from kg.web.links import href
 from kg.web.respond import error_response
 from kg.web.state import WebState
 
@@ -48,6 +49,10 @@ def create_app(settings: Settings, kg: Any | None = None) -> Flask:
     app.extensions["careers_kg"] = state
     app.jinja_env.filters["href"] = href
     app.jinja_env.filters["term_html"] = term_html
+    app.jinja_env.filters["cited_term_html"] = cited_term_html
+    app.jinja_env.filters["citation_html"] = citation_html
+    app.jinja_env.filters["age_html"] = age_html
+    app.jinja_env.filters["cell_html"] = cell_html
     app.jinja_env.globals.update(
         version=dataset_version(kg), cite_as=cite_as(kg), license_url=release().license_url
     )
