@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import time
 from collections import Counter
 from decimal import Decimal, InvalidOperation
@@ -201,6 +202,19 @@ def test_stored_queries_on_the_memory_store_do_not_fork_per_query(kg, monkeypatc
     assert result.vars[:2] == ("profession", "professionLabel") and len(result.rows) == 11
     with pytest.raises(AssertionError, match="forked"):  # ad hoc text still goes to the sandbox
         execute_serialized(kg, "SELECT ?s WHERE { ?s ?p ?o }", "json", timeout=10)
+
+
+def test_the_mirrors_child_runs_at_the_servers_priority(kg, ox_kg):
+    """Stored queries ran in the worker before they ran in the mirror's child: same priority (a runaway is
+    still demoted); a store that runs any text starts its children 5 lower."""
+    run(kg, CATALOGUE["professions"], {}, timeout=10)
+    run(ox_kg, CATALOGUE["professions"], {}, timeout=10)
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    mirror_children = mirror(kg).query_pool.children()
+    store_children = ox_kg.union.store.query_pool.children()
+    assert mirror_children and store_children
+    assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in mirror_children} == {mine}
+    assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in store_children} == {min(mine + 5, 19)}
 
 
 @pytest.fixture(params=["mirror", "in-process"])

@@ -145,7 +145,8 @@ class Backend(Protocol):
         ...
 
     def sandbox_needs(self) -> dict[str, Any]:
-        """What the sandboxed child must keep (`keep_paths`: the store's files) or reach (`connect`)."""
+        """What the sandboxed child must keep (`keep_paths`: the store's files) or reach (`connect`), and how
+        much lower its priority starts (`nice`, default 5)."""
         ...
 
 

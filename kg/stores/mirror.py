@@ -31,10 +31,12 @@ _lock = threading.Lock()
 
 
 class Mirror(OxigraphBacked):
-    """An `OxigraphBacked` store held in memory: its sandboxed child needs no file and no socket."""
+    """An `OxigraphBacked` store held in memory: its sandboxed child needs no file and no socket, and runs at
+    the server's priority, as the stored queries did in the worker (their text is the project's; a runaway
+    is still demoted after half a second of CPU)."""
 
     def sandbox_needs(self) -> dict[str, Any]:
-        return {}
+        return {"nice": 0}
 
 
 def mirror(kg: KnowledgeGraph) -> Mirror | None:
