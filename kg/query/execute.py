@@ -31,7 +31,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, URIRef, Variable
 from rdflib.plugins.sparql import aggregates, operators  # noqa: F401 - imported before fork, not in the child
@@ -50,6 +50,9 @@ from kg.rdf.results import indent_json
 from kg.stores import wire
 from kg.stores.base import Backend, Serializing, backend, cap
 from kg.stores.mirror import mirror
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 __all__ = [
     "MAX_QUERY_BYTES",
@@ -93,7 +96,7 @@ CHILD_FORMATS = ("json", "xml", "csv", "tsv", "ntriples", "turtle")  # written i
 
 
 def execute(
-    kg: Any,
+    kg: KnowledgeGraph,
     query: str | Prepared,
     *,
     bindings: Mapping[str, Node] | None = None,
@@ -113,7 +116,7 @@ def execute(
 
 
 def execute_serialized(
-    kg: Any,
+    kg: KnowledgeGraph,
     query: str | Prepared,
     fmt: str | Mapping[str, str],
     *,
@@ -147,7 +150,7 @@ def execute_serialized(
 
 
 def _run(
-    kg: Any,
+    kg: KnowledgeGraph,
     query: str | Prepared,
     wanted: dict[str, str] | None,
     bindings: Mapping[str, Node] | None,
@@ -181,7 +184,7 @@ def _run(
 
 
 def _in_process(
-    kg: Any,
+    kg: KnowledgeGraph,
     prepared: Prepared,
     bindings: dict[str, Node],
     default_uris: tuple[str, ...],
@@ -199,7 +202,7 @@ def _in_process(
     return _with_graph(result, triples, kg)
 
 
-def _with_graph(result: QueryResult, triples: list[Any], kg: Any) -> QueryResult:
+def _with_graph(result: QueryResult, triples: list[Any], kg: KnowledgeGraph) -> QueryResult:
     if result.kind not in ("CONSTRUCT", "DESCRIBE"):
         return result
     return replace(result, graph=wire.to_graph(triples, kg.union.namespaces()))
@@ -213,7 +216,7 @@ def _native(kind: str, fmt: str, truncated: bool, body: bytes) -> bytes:
     return b"N" + head.encode("ascii") + b"\n" + body
 
 
-def _decode(answer: bytes, kg: Any) -> QueryResult | Serialized:
+def _decode(answer: bytes, kg: KnowledgeGraph) -> QueryResult | Serialized:
     if answer[:1] == b"N":
         head, _, body = answer[1:].partition(b"\n")
         doc = json.loads(head)
@@ -257,7 +260,7 @@ def _warm_up() -> None:
 
 
 def _evaluate(
-    kg: Any,
+    kg: KnowledgeGraph,
     query: str | Prepared,
     bindings: dict[str, Node],
     default_uris: tuple[str, ...],
@@ -281,7 +284,7 @@ def _evaluate(
 
 
 def _evaluate_terms(
-    kg: Any,
+    kg: KnowledgeGraph,
     prepared: Prepared,
     bindings: Mapping[str, Node],
     default_uris: tuple[str, ...],

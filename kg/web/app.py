@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, current_app, request
@@ -25,6 +25,9 @@ from kg.web.links import href
 from kg.web.respond import error_response
 from kg.web.state import WebState
 
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
+
 log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024  # request bodies over 1 MiB -> 413
@@ -37,7 +40,7 @@ CORS_HEADERS = "Accept, Content-Type, If-None-Match"
 VERSION_HEADER = "X-Dataset-Version"
 
 
-def create_app(settings: Settings, kg: Any | None = None) -> Flask:
+def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> Flask:
     """The web application over *kg* (built from *settings* when not given)."""
     if kg is None:
         from kg.stores.store import open_kg
