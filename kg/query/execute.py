@@ -31,7 +31,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from rdflib import BNode, Graph, URIRef, Variable
 from rdflib.plugins.sparql import aggregates, operators  # noqa: F401 - imported before fork, not in the child
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_QUERY_BYTES",
+    "Options",
     "Prepared",
     "QueryError",
     "QueryResult",
@@ -95,24 +96,24 @@ KINDS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 CHILD_FORMATS = ("json", "xml", "csv", "tsv", "ntriples", "turtle")  # written in the memory store's child
 
 
-def execute(
-    kg: KnowledgeGraph,
-    query: str | Prepared,
-    *,
-    bindings: Mapping[str, Node] | None = None,
-    default_graph_uris: Sequence[str] = (),
-    named_graph_uris: Sequence[str] = (),
-    timeout: float | None = None,
-    max_rows: int | None = None,
-    max_memory: int | None = sandbox.MEMORY_HEADROOM,
-    stored: bool = False,
-) -> QueryResult:
-    """Evaluate *query* over *kg* in a sandboxed child (*stored*: a stored query, which on the memory store
-    runs in this process under its own time limit); QueryError (400, 413, 503…) if unanswerable."""
-    answer = _run(kg, query, None, bindings, default_graph_uris, named_graph_uris, timeout, max_rows,
-                  max_memory, stored)  # fmt: skip
-    assert isinstance(answer, QueryResult)
-    return answer
+class Options(TypedDict, total=False):
+    """What `execute` and `execute_serialized` take besides the query (defaults: `_run`)."""
+
+    bindings: Mapping[str, Node] | None  # parameter values, bound as RDF terms (never pasted into the text)
+    default_graph_uris: Sequence[str]  # the SPARQL protocol's dataset (see the module docstring)
+    named_graph_uris: Sequence[str]
+    timeout: float | None  # seconds; QueryError 503 past it
+    max_rows: int | None  # the row (or triple) cap; the result says when it cut
+    max_memory: int | None  # bytes a sandboxed child may allocate beyond what it inherits
+    stored: bool  # a stored query of the catalogue: the cheaper paths of "What runs in the sandbox"
+
+
+def execute(kg: KnowledgeGraph, query: str | Prepared, **options: Unpack[Options]) -> QueryResult:
+    """Evaluate *query* over *kg* under the guards (see the module docstring and `Options`): the rows as
+    terms; QueryError (400, 413, 503…) if unanswerable."""
+    result = execute_serialized(kg, query, {}, **options).result
+    assert result is not None  # no format was asked for: the rows came back as terms
+    return result
 
 
 def execute_serialized(
@@ -120,23 +121,16 @@ def execute_serialized(
     query: str | Prepared,
     fmt: str | Mapping[str, str],
     *,
-    bindings: Mapping[str, Node] | None = None,
-    default_graph_uris: Sequence[str] = (),
-    named_graph_uris: Sequence[str] = (),
-    timeout: float | None = None,
-    max_rows: int | None = None,
-    max_memory: int | None = sandbox.MEMORY_HEADROOM,
-    stored: bool = False,
     pretty: bool = False,
     labels: Callable[[Node], str] | None = None,
+    **options: Unpack[Options],
 ) -> Serialized:
     """`execute`, answered in the format *fmt* (or *fmt*[kind] when the query form is not known yet) as
     bytes written by the store that made the rows when it can (see the module docstring); JSON results are
     compact unless *pretty*. *labels* names nodes in the ``table`` format. The body is None for a page
     format, or a form *fmt* has no format for: `Serialized.result` holds the rows then."""
     wanted = {kind: fmt for kind in KINDS} if isinstance(fmt, str) else dict(fmt)
-    answer = _run(kg, query, wanted, bindings, default_graph_uris, named_graph_uris, timeout, max_rows,
-                  max_memory, stored)  # fmt: skip
+    answer = _run(kg, query, wanted, **options)
     if isinstance(answer, Serialized):
         out = answer
     else:
@@ -152,14 +146,15 @@ def execute_serialized(
 def _run(
     kg: KnowledgeGraph,
     query: str | Prepared,
-    wanted: dict[str, str] | None,
-    bindings: Mapping[str, Node] | None,
-    default_graph_uris: Sequence[str],
-    named_graph_uris: Sequence[str],
-    timeout: float | None,
-    max_rows: int | None,
-    max_memory: int | None,
-    stored: bool,
+    wanted: dict[str, str],
+    *,
+    bindings: Mapping[str, Node] | None = None,
+    default_graph_uris: Sequence[str] = (),
+    named_graph_uris: Sequence[str] = (),
+    timeout: float | None = None,
+    max_rows: int | None = None,
+    max_memory: int | None = sandbox.MEMORY_HEADROOM,
+    stored: bool = False,
 ) -> QueryResult | Serialized:
     if isinstance(query, str):
         check_text(query)  # size, update, nesting: refused before forking
@@ -171,10 +166,10 @@ def _run(
     store = backend(kg)  # None: the rdflib memory store, evaluated by rdflib below
     if store is None and stored:
         store = mirror(kg)  # a small graph's stored queries: its in-memory Oxigraph copy (None: large)
-    if store is not None:  # Oxigraph or a remote endpoint: one of the store's long-lived sandboxed children
+    if store is not None:  # Oxigraph, a remote endpoint, or the mirror: a store's long-lived sandboxed child
         request = _request(query, bindings, default_uris, named_uris, max_rows, timeout, wanted)
         answer = query_pool(store, max_memory=max_memory).call(request, timeout=timeout)
-    elif stored:  # a stored query on the memory store: here, under its own time limit
+    elif stored:  # a stored query on a memory store too large to mirror: here, under its own time limit
         prepared = prepare(query) if isinstance(query, str) else query
         return _in_process(kg, prepared, bindings, default_uris, named_uris, max_rows, timeout)
     else:  # a fresh fork per query: the child shares the in-memory graph copy-on-write
