@@ -12,21 +12,25 @@ Oxigraph store anyway.
 
 from __future__ import annotations
 
+import logging
 import threading
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from rdflib import URIRef
+from rdflib import RDF, XSD, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Node
 
 from kg.stores.oxigraph import OxigraphBacked, to_ox
 
 if TYPE_CHECKING:
     from kg.pipeline.build import KnowledgeGraph
 
+log = logging.getLogger(__name__)
+
 MIRROR_MAX_TRIPLES = 100_000  # larger graphs are not mirrored: their stored queries stay on rdflib
 
-_mirrors: dict[int, Mirror] = {}  # id(kg) -> its mirror, dropped with the kg
+_mirrors: dict[int, Mirror | None] = {}  # id(kg) -> its mirror (None: none), dropped with the kg
 _lock = threading.Lock()
 
 
@@ -41,32 +45,34 @@ class Mirror(OxigraphBacked):
 
 def mirror(kg: KnowledgeGraph) -> Mirror | None:
     """The in-memory Oxigraph copy of *kg*'s graphs (made once per process), or None when *kg* is larger
-    than `MIRROR_MAX_TRIPLES`."""
+    than `MIRROR_MAX_TRIPLES` or holds a literal Oxigraph would write differently (see `_load`)."""
     if len(kg.union) > MIRROR_MAX_TRIPLES:
         return None
     key = id(kg)
-    found = _mirrors.get(key)
-    if found is None:
+    if key not in _mirrors:
         with _lock:
-            found = _mirrors.get(key)
-            if found is None:
-                found = _mirrors[key] = _load(kg)
+            if key not in _mirrors:
+                _mirrors[key] = _load(kg)
                 weakref.finalize(kg, _mirrors.pop, key, None)
-    return found
+    return _mirrors[key]
 
 
-def _load(kg: KnowledgeGraph) -> Mirror:
+def _load(kg: KnowledgeGraph) -> Mirror | None:
+    """A copy of *kg*'s named graphs (and of their union, where they overlap), or None if Oxigraph changed a
+    literal: it keeps numbers, dates and durations in canonical form ("125264.90"^^xsd:decimal comes back as
+    125264.9) and language tags in lower case, where rdflib keeps what the data wrote; the mirror must
+    answer exactly as rdflib does."""
     import pyoxigraph as ox
 
     inner = ox.Store()
     graphs = [g.identifier for g in kg.dataset.graphs() if isinstance(g.identifier, URIRef)]
     graphs = [g for g in graphs if g != DATASET_DEFAULT_GRAPH_ID]
-    terms: dict[object, object] = {}  # each term converted once: a graph repeats its terms many times
+    terms: dict[Node, Any] = {}  # each term converted once: a graph repeats its terms many times
 
-    def ox_term(term: object) -> object:
+    def ox_term(term: Node) -> Any:
         found = terms.get(term)
         if found is None:
-            found = terms[term] = to_ox(term)  # type: ignore[arg-type]
+            found = terms[term] = to_ox(term)
         return found
 
     named = 0
@@ -82,9 +88,29 @@ def _load(kg: KnowledgeGraph) -> Mirror:
         inner.bulk_extend(
             ox.Quad(ox_term(s), ox_term(p), ox_term(o), ox.DefaultGraph()) for s, p, o in kg.union
         )
+    changed = _literals(inner) ^ {_written(term) for term in terms if isinstance(term, Literal)}
+    if changed:
+        log.info("stored queries run on rdflib: Oxigraph would change %d literals", len(changed) // 2)
+        return None
     store = Mirror(
         store=inner, directory="", graphs=tuple(map(str, graphs)), union_in_default=union_in_default
     )
     for prefix, ns in kg.union.namespaces():
         store.bind(prefix, ns)
     return store
+
+
+def _literals(store: Any) -> set[tuple[str, str, str | None]]:
+    import pyoxigraph as ox
+
+    return {_key(q.object) for q in store if isinstance(q.object, ox.Literal)}  # as the store writes them
+
+
+def _key(literal: Any) -> tuple[str, str, str | None]:
+    return literal.value, literal.datatype.value, literal.language
+
+
+def _written(literal: Literal) -> tuple[str, str, str | None]:
+    """An rdflib literal as `_key` reads a pyoxigraph one (RDF 1.1: a plain literal is an xsd:string)."""
+    datatype = RDF.langString if literal.language else literal.datatype or XSD.string
+    return str(literal), str(datatype), literal.language
