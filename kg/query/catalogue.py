@@ -334,7 +334,7 @@ def run(
     max_rows: int | None = None,
 ) -> QueryResult:
     """Bind *raw* parameters, check them against the graph and execute the prepared query under the guards
-    of `kg.query.execute` (a stored query: on the memory store, in this process under its time limit)."""
+    of `kg.query.execute` (a stored query: on a small memory store, its Oxigraph mirror's child)."""
     bindings = bind(stored, raw)
     check_values(kg, stored, bindings, raw)
     return execute(kg, stored.prepared, bindings=bindings, timeout=timeout, max_rows=max_rows, stored=True)

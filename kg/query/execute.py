@@ -14,9 +14,10 @@ graphs only:
 written where the rows are — by the Oxigraph store's own writers in its child, by rdflib's in the memory
 store's child — and only a format that needs the rows as terms (a page, a labelled table) brings them back.
 
-Stored queries (``stored=True``: written by this project, parameters typed and bound, never pasted) on the
-memory store run in this process under `kg.query.deadline`, with no fork: see docs/architecture.md, "What
-runs in the sandbox". Everything else runs in a sandboxed child.
+Stored queries (``stored=True``: written by this project, parameters typed and bound, never pasted) on a
+small memory store run on its in-memory Oxigraph copy (`kg.stores.mirror`) in that store's long-lived
+sandboxed child; on a memory store that is not mirrored, in this process under `kg.query.deadline`, with no
+fork: see docs/architecture.md, "What runs in the sandbox". Everything else runs in a sandboxed child.
 
 Untrusted text should be passed to ``execute`` as a string: it is then parsed inside the child, under the time
 limit (pyparsing needs seconds for some 100 KB texts). ``prepare`` parses in the calling process: for stored
