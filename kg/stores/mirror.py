@@ -21,7 +21,7 @@ from rdflib import RDF, XSD, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
-from kg.stores.oxigraph import OxigraphBacked, to_ox
+from kg.stores.oxigraph import OxigraphBacked, serialize_oxigraph, to_ox
 
 if TYPE_CHECKING:
     from kg.pipeline.build import KnowledgeGraph
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MIRROR_MAX_TRIPLES = 100_000  # larger graphs are not mirrored: their stored queries stay on rdflib
+# What pyoxigraph writes exactly as rdflib's writers do. Not XML (Oxigraph writes no line breaks), TSV (it
+# abbreviates numbers: 15.17 for "15.17"^^xsd:decimal) or Turtle (other prefixes): same results, other bytes.
+SAME_BYTES = ("json", "csv", "ntriples")
 
 _mirrors: dict[int, Mirror | None] = {}  # id(kg) -> its mirror (None: none), dropped with the kg
 _lock = threading.Lock()
@@ -41,6 +44,14 @@ class Mirror(OxigraphBacked):
 
     def sandbox_needs(self) -> dict[str, Any]:
         return {"nice": 0}
+
+    def serialize(self, prepared: Any, bindings: Any, default_uris: Any, named_uris: Any, max_rows: Any,
+                  fmt: str) -> tuple[bytes, bool] | None:  # fmt: skip
+        """`kg.stores.oxigraph.serialize_oxigraph` for the formats pyoxigraph writes byte for byte as rdflib
+        does (`SAME_BYTES`); None for the others, whose rows come back as terms and are written by rdflib."""
+        if fmt not in SAME_BYTES:
+            return None
+        return serialize_oxigraph(self, prepared, bindings, default_uris, named_uris, max_rows, fmt)
 
 
 def mirror(kg: KnowledgeGraph) -> Mirror | None:
