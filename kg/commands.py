@@ -8,10 +8,13 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kg.config import Settings
 from kg.errors import FAILURE, USAGE, CliError
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -230,7 +233,7 @@ def _result_format(value: str | None, kind: str, output: Path | None) -> str:
 
 
 def _emit_result(
-    kg: Any, query: Any, fmt: str, settings: Settings, output: Path | None, **options: Any
+    kg: KnowledgeGraph, query: Any, fmt: str, settings: Settings, output: Path | None, **options: Any
 ) -> int:
     """Run *query* and write its result in *fmt* (`kg.query.execute.execute_serialized`, as the web does)."""
     from kg.query.execute import execute_serialized

@@ -85,6 +85,9 @@ def test_format_table_is_consistent():
     names = [f.name for f in formats.FORMATS]
     assert len(names) == len(set(names))
     assert formats.GRAPH_FORMATS == GRAPHS and formats.RESULT_FORMATS == RESULTS
+    assert formats.WEB_RESULT_FORMATS == ("json", "xml", "csv", "tsv")  # not the terminal's table
+    assert formats.answer_formats("ASK") == formats.answer_formats("SELECT") == formats.WEB_RESULT_FORMATS
+    assert formats.answer_formats("DESCRIBE") == formats.answer_formats("CONSTRUCT") == GRAPHS
     assert formats.get("turtle").content_type == "text/turtle; charset=utf-8"
     assert formats.graph_format_for_path("x.OWL").name == "rdfxml"
     with pytest.raises(ValueError, match="unknown format 'nope'"):

@@ -3,8 +3,10 @@
 On the Oxigraph store, every stored query in queries/ is answered in every format its form has by
 pyoxigraph's own writers, in the store's sandboxed child; parsed, the rows must be those of the memory store
 (numbers compared by value: the engines write 1.50 and 1.5 differently). The row cap and the truncation
-header hold on the native path; a stored query on the memory store runs in this process, under its own time
-limit, with the same timeout error as the sandbox gives.
+header hold on the native path. A stored query on the (small) memory store is answered by its in-memory
+Oxigraph mirror in one long-lived sandboxed child, with no fork per query; on a memory store too large to
+mirror it runs in this process, under its own time limit; either way with the same timeout error as the
+sandbox gives.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import time
 from collections import Counter
 from decimal import Decimal, InvalidOperation
@@ -27,6 +30,8 @@ from kg.errors import QueryError
 from kg.query import sandbox
 from kg.query.catalogue import load_catalogue, parse_query, run
 from kg.query.execute import execute_serialized, prepare
+from kg.stores import mirror as mirror_module
+from kg.stores.mirror import mirror
 from kg.stores.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -105,7 +110,7 @@ def test_oxigraph_writes_the_rows_of_the_memory_store(kg, ox_kg, name, fmt, args
 
     stored = CATALOGUE[name]
     bindings = bind(stored, args)
-    memory = execute_serialized(kg, stored.prepared, fmt, bindings=bindings, stored=True, max_rows=10000)
+    memory = execute_serialized(kg, stored.prepared, fmt, bindings=bindings, max_rows=10000)  # by rdflib
     native = execute_serialized(ox_kg, stored.prepared, fmt, bindings=bindings, stored=True, max_rows=10000)
     assert native.result is None, "the Oxigraph store wrote the bytes itself: no terms came back"
     assert (native.kind, native.fmt, native.truncated) == (memory.kind, fmt, False)
@@ -180,21 +185,56 @@ def test_truncation_header_on_the_native_path(settings, ox_kg):
     assert (sparql.headers["X-Result-Truncated"], sparql.data.count(b"\r\n")) == ("true", 3)
 
 
-# --- stored queries on the memory store: in this process, under their own time limit -----------------------
+# --- stored queries on the memory store: its mirror's long-lived child, or this process for a large graph --
 
 
-def test_stored_queries_on_the_memory_store_do_not_fork(kg, monkeypatch):
+def test_stored_queries_on_the_memory_store_do_not_fork_per_query(kg, monkeypatch):
     def no_fork(*args, **kwargs):
         raise AssertionError("a stored query forked a sandboxed child")
 
     monkeypatch.setattr(sandbox, "run", no_fork)
     result = run(kg, CATALOGUE["professions"], {}, timeout=10)
-    assert result.vars[:2] == ("profession", "professionLabel") and len(result.rows) > 0
+    pool = mirror(kg).query_pool
+    spawned = pool.spawned
+    for _ in range(20):
+        assert run(kg, CATALOGUE["professions"], {}, timeout=10).rows == result.rows
+    assert pool.spawned == spawned, "the mirror's child answers query after query"
+    assert result.vars[:2] == ("profession", "professionLabel") and len(result.rows) == 11
     with pytest.raises(AssertionError, match="forked"):  # ad hoc text still goes to the sandbox
         execute_serialized(kg, "SELECT ?s WHERE { ?s ?p ?o }", "json", timeout=10)
 
 
-def test_a_stored_query_past_its_time_limit_gets_the_sandbox_timeout_error(kg):
+def test_the_mirrors_child_runs_at_the_servers_priority(kg, ox_kg):
+    """Stored queries ran in the worker before they ran in the mirror's child: same priority (a runaway is
+    still demoted); a store that runs any text starts its children 5 lower."""
+    run(kg, CATALOGUE["professions"], {}, timeout=10)
+    run(ox_kg, CATALOGUE["professions"], {}, timeout=10)
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    mirror_children = mirror(kg).query_pool.children()
+    store_children = ox_kg.union.store.query_pool.children()
+    assert mirror_children and store_children
+    assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in mirror_children} == {mine}
+    assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in store_children} == {min(mine + 5, 19)}
+
+
+@pytest.fixture(params=["mirror", "in-process"])
+def engine(request, monkeypatch):
+    """A stored query's two paths on the memory store: the mirror's child, or (a graph too large to mirror)
+    rdflib in this process under `kg.query.deadline`."""
+    if request.param == "in-process":
+        monkeypatch.setattr(mirror_module, "MIRROR_MAX_TRIPLES", 0)
+    return request.param
+
+
+def test_a_graph_too_large_to_mirror_runs_stored_queries_in_process(kg, monkeypatch):
+    monkeypatch.setattr(mirror_module, "MIRROR_MAX_TRIPLES", len(kg.union) - 1)
+    monkeypatch.setattr(sandbox.Pool, "call", lambda *a, **k: pytest.fail("a child answered"))
+    monkeypatch.setattr(sandbox, "run", lambda *a, **k: pytest.fail("a stored query forked"))
+    assert mirror(kg) is None
+    assert len(run(kg, CATALOGUE["professions"], {}, timeout=10).rows) == 11
+
+
+def test_a_stored_query_past_its_time_limit_gets_the_sandbox_timeout_error(kg, engine):
     runaway = parse_query(RUNAWAY, "too-slow")
     with pytest.raises(QueryError) as stopped:
         run(kg, runaway, {}, timeout=1)
@@ -202,7 +242,7 @@ def test_a_stored_query_past_its_time_limit_gets_the_sandbox_timeout_error(kg):
     assert stopped.value.message == "the query took longer than 1 s and was stopped"
     quick = run(kg, CATALOGUE["professions"], {}, timeout=0.5)  # its deadline must not fire later
     time.sleep(0.7)
-    assert len(quick.rows) > 0
+    assert len(quick.rows) == 11
 
 
 def test_a_stored_query_past_its_time_limit_is_503_over_http(settings, kg, tmp_path):

@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from rdflib import RDF, Graph
+from rdflib import RDF, Graph, Literal
 from web_fixtures import HTML, web_client
 
 from kg.rdf import formats
@@ -150,6 +150,14 @@ def test_construct_formats(client):
         "application/ld+json"
     )
     assert client.get("/queries/occupation.csv?profession=medical-coder").status_code == 404
+    # every graph format of kg.rdf.formats, as /sparql and the entity pages offer them
+    expected = {(ID["medical-coder"], RDF.type, SCHEMA.Occupation), (ID["medical-coder"], SCHEMA.name, None)}
+    for ext, rdflib_name in ((".nt", "nt"), (".rdf", "xml")):
+        r = client.get(f"/queries/occupation{ext}?profession=medical-coder")
+        assert r.status_code == 200
+        g = Graph().parse(data=r.get_data(as_text=True), format=rdflib_name)
+        assert {(s, p, None if p == SCHEMA.name else o) for s, p, o in g} == expected
+        assert g.value(ID["medical-coder"], SCHEMA.name) == Literal("Medical Coder", lang="en")
 
 
 @pytest.mark.parametrize(
@@ -202,6 +210,8 @@ def test_openapi(client):
         "/queries/occupation",
         "/queries/occupation.ttl",
         "/queries/occupation.jsonld",
+        "/queries/occupation.nt",
+        "/queries/occupation.rdf",
         "/queries/stats-above",
         "/queries/stats-above.json",
         "/queries/stats-above.csv",

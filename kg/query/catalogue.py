@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from rdflib import URIRef, Variable
@@ -39,6 +39,9 @@ from kg.pipeline.load import display_name
 from kg.query import params as conv
 from kg.query import preparedcache
 from kg.query.execute import Prepared, QueryResult, execute, prepare
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 HEADER_KEYS = ("description", "params", "tags", "title")
 PARAM_KEYS = ("class", "default", "description", "example", "required", "type")
@@ -307,7 +310,10 @@ def bind(stored: StoredQuery, raw: Mapping[str, str]) -> dict[str, Node]:
 
 
 def check_values(
-    kg: Any, stored: StoredQuery, bindings: Mapping[str, Node], raw: Mapping[str, str] | None = None
+    kg: KnowledgeGraph,
+    stored: StoredQuery,
+    bindings: Mapping[str, Node],
+    raw: Mapping[str, str] | None = None,
 ) -> None:
     """`ParamError` for a bound iri value that is not a member of its parameter's class (in ``kg.union``),
     suggesting the closest members. *raw* holds the values as typed, for the message."""
@@ -320,7 +326,7 @@ def check_values(
 
 
 def run(
-    kg: Any,
+    kg: KnowledgeGraph,
     stored: StoredQuery,
     raw: Mapping[str, str],
     *,
@@ -328,7 +334,7 @@ def run(
     max_rows: int | None = None,
 ) -> QueryResult:
     """Bind *raw* parameters, check them against the graph and execute the prepared query under the guards
-    of `kg.query.execute` (a stored query: on the memory store, in this process under its time limit)."""
+    of `kg.query.execute` (a stored query: on a small memory store, its Oxigraph mirror's child)."""
     bindings = bind(stored, raw)
     check_values(kg, stored, bindings, raw)
     return execute(kg, stored.prepared, bindings=bindings, timeout=timeout, max_rows=max_rows, stored=True)

@@ -4,16 +4,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.stores.base import UNION_GRAPH
 
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
+
 
 def local_dataset(
-    kg: Any, default_uris: Sequence[str], named_uris: Sequence[str]
+    kg: KnowledgeGraph, default_uris: Sequence[str], named_uris: Sequence[str]
 ) -> tuple[Graph, LocalDataset]:
     """The default graph and the named graphs of the query's dataset, from locally held graphs only."""
     local = _local_graphs(kg)
@@ -32,7 +35,7 @@ def local_dataset(
     return merged, named
 
 
-def _local_graphs(kg: Any) -> dict[URIRef, Graph]:
+def _local_graphs(kg: KnowledgeGraph) -> dict[URIRef, Graph]:
     dataset = kg.dataset
     graphs = dataset.graphs() if hasattr(dataset, "graphs") else dataset.contexts()
     return {

@@ -14,9 +14,10 @@ graphs only:
 written where the rows are — by the Oxigraph store's own writers in its child, by rdflib's in the memory
 store's child — and only a format that needs the rows as terms (a page, a labelled table) brings them back.
 
-Stored queries (``stored=True``: written by this project, parameters typed and bound, never pasted) on the
-memory store run in this process under `kg.query.deadline`, with no fork: see docs/architecture.md, "What
-runs in the sandbox". Everything else runs in a sandboxed child.
+Stored queries (``stored=True``: written by this project, parameters typed and bound, never pasted) on a
+small memory store run on its in-memory Oxigraph copy (`kg.stores.mirror`) in that store's long-lived
+sandboxed child; on a memory store that is not mirrored, in this process under `kg.query.deadline`, with no
+fork: see docs/architecture.md, "What runs in the sandbox". Everything else runs in a sandboxed child.
 
 Untrusted text should be passed to ``execute`` as a string: it is then parsed inside the child, under the time
 limit (pyparsing needs seconds for some 100 KB texts). ``prepare`` parses in the calling process: for stored
@@ -31,7 +32,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from rdflib import BNode, Graph, URIRef, Variable
 from rdflib.plugins.sparql import aggregates, operators  # noqa: F401 - imported before fork, not in the child
@@ -49,9 +50,14 @@ from kg.rdf import formats
 from kg.rdf.results import indent_json
 from kg.stores import wire
 from kg.stores.base import Backend, Serializing, backend, cap
+from kg.stores.mirror import mirror
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 __all__ = [
     "MAX_QUERY_BYTES",
+    "Options",
     "Prepared",
     "QueryError",
     "QueryResult",
@@ -91,48 +97,41 @@ KINDS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 CHILD_FORMATS = ("json", "xml", "csv", "tsv", "ntriples", "turtle")  # written in the memory store's child
 
 
-def execute(
-    kg: Any,
-    query: str | Prepared,
-    *,
-    bindings: Mapping[str, Node] | None = None,
-    default_graph_uris: Sequence[str] = (),
-    named_graph_uris: Sequence[str] = (),
-    timeout: float | None = None,
-    max_rows: int | None = None,
-    max_memory: int | None = sandbox.MEMORY_HEADROOM,
-    stored: bool = False,
-) -> QueryResult:
-    """Evaluate *query* over *kg* in a sandboxed child (*stored*: a stored query, which on the memory store
-    runs in this process under its own time limit); QueryError (400, 413, 503…) if unanswerable."""
-    answer = _run(kg, query, None, bindings, default_graph_uris, named_graph_uris, timeout, max_rows,
-                  max_memory, stored)  # fmt: skip
-    assert isinstance(answer, QueryResult)
-    return answer
+class Options(TypedDict, total=False):
+    """What `execute` and `execute_serialized` take besides the query (defaults: `_run`)."""
+
+    bindings: Mapping[str, Node] | None  # parameter values, bound as RDF terms (never pasted into the text)
+    default_graph_uris: Sequence[str]  # the SPARQL protocol's dataset (see the module docstring)
+    named_graph_uris: Sequence[str]
+    timeout: float | None  # seconds; QueryError 503 past it
+    max_rows: int | None  # the row (or triple) cap; the result says when it cut
+    max_memory: int | None  # bytes a sandboxed child may allocate beyond what it inherits
+    stored: bool  # a stored query of the catalogue: the cheaper paths of "What runs in the sandbox"
+
+
+def execute(kg: KnowledgeGraph, query: str | Prepared, **options: Unpack[Options]) -> QueryResult:
+    """Evaluate *query* over *kg* under the guards (see the module docstring and `Options`): the rows as
+    terms; QueryError (400, 413, 503…) if unanswerable."""
+    result = execute_serialized(kg, query, {}, **options).result
+    assert result is not None  # no format was asked for: the rows came back as terms
+    return result
 
 
 def execute_serialized(
-    kg: Any,
+    kg: KnowledgeGraph,
     query: str | Prepared,
     fmt: str | Mapping[str, str],
     *,
-    bindings: Mapping[str, Node] | None = None,
-    default_graph_uris: Sequence[str] = (),
-    named_graph_uris: Sequence[str] = (),
-    timeout: float | None = None,
-    max_rows: int | None = None,
-    max_memory: int | None = sandbox.MEMORY_HEADROOM,
-    stored: bool = False,
     pretty: bool = False,
     labels: Callable[[Node], str] | None = None,
+    **options: Unpack[Options],
 ) -> Serialized:
     """`execute`, answered in the format *fmt* (or *fmt*[kind] when the query form is not known yet) as
     bytes written by the store that made the rows when it can (see the module docstring); JSON results are
     compact unless *pretty*. *labels* names nodes in the ``table`` format. The body is None for a page
     format, or a form *fmt* has no format for: `Serialized.result` holds the rows then."""
     wanted = {kind: fmt for kind in KINDS} if isinstance(fmt, str) else dict(fmt)
-    answer = _run(kg, query, wanted, bindings, default_graph_uris, named_graph_uris, timeout, max_rows,
-                  max_memory, stored)  # fmt: skip
+    answer = _run(kg, query, wanted, **options)
     if isinstance(answer, Serialized):
         out = answer
     else:
@@ -146,16 +145,17 @@ def execute_serialized(
 
 
 def _run(
-    kg: Any,
+    kg: KnowledgeGraph,
     query: str | Prepared,
-    wanted: dict[str, str] | None,
-    bindings: Mapping[str, Node] | None,
-    default_graph_uris: Sequence[str],
-    named_graph_uris: Sequence[str],
-    timeout: float | None,
-    max_rows: int | None,
-    max_memory: int | None,
-    stored: bool,
+    wanted: dict[str, str],
+    *,
+    bindings: Mapping[str, Node] | None = None,
+    default_graph_uris: Sequence[str] = (),
+    named_graph_uris: Sequence[str] = (),
+    timeout: float | None = None,
+    max_rows: int | None = None,
+    max_memory: int | None = sandbox.MEMORY_HEADROOM,
+    stored: bool = False,
 ) -> QueryResult | Serialized:
     if isinstance(query, str):
         check_text(query)  # size, update, nesting: refused before forking
@@ -165,10 +165,12 @@ def _run(
     default_uris, named_uris = tuple(map(str, default_graph_uris)), tuple(map(str, named_graph_uris))
     _warm_up()
     store = backend(kg)  # None: the rdflib memory store, evaluated by rdflib below
-    if store is not None:  # Oxigraph or a remote endpoint: one of the store's long-lived sandboxed children
+    if store is None and stored:
+        store = mirror(kg)  # a small graph's stored queries: its in-memory Oxigraph copy (None: large)
+    if store is not None:  # Oxigraph, a remote endpoint, or the mirror: a store's long-lived sandboxed child
         request = _request(query, bindings, default_uris, named_uris, max_rows, timeout, wanted)
         answer = query_pool(store, max_memory=max_memory).call(request, timeout=timeout)
-    elif stored:  # a stored query on the memory store: here, under its own time limit
+    elif stored:  # a stored query on a memory store too large to mirror: here, under its own time limit
         prepared = prepare(query) if isinstance(query, str) else query
         return _in_process(kg, prepared, bindings, default_uris, named_uris, max_rows, timeout)
     else:  # a fresh fork per query: the child shares the in-memory graph copy-on-write
@@ -178,7 +180,7 @@ def _run(
 
 
 def _in_process(
-    kg: Any,
+    kg: KnowledgeGraph,
     prepared: Prepared,
     bindings: dict[str, Node],
     default_uris: tuple[str, ...],
@@ -196,7 +198,7 @@ def _in_process(
     return _with_graph(result, triples, kg)
 
 
-def _with_graph(result: QueryResult, triples: list[Any], kg: Any) -> QueryResult:
+def _with_graph(result: QueryResult, triples: list[Any], kg: KnowledgeGraph) -> QueryResult:
     if result.kind not in ("CONSTRUCT", "DESCRIBE"):
         return result
     return replace(result, graph=wire.to_graph(triples, kg.union.namespaces()))
@@ -210,7 +212,7 @@ def _native(kind: str, fmt: str, truncated: bool, body: bytes) -> bytes:
     return b"N" + head.encode("ascii") + b"\n" + body
 
 
-def _decode(answer: bytes, kg: Any) -> QueryResult | Serialized:
+def _decode(answer: bytes, kg: KnowledgeGraph) -> QueryResult | Serialized:
     if answer[:1] == b"N":
         head, _, body = answer[1:].partition(b"\n")
         doc = json.loads(head)
@@ -254,7 +256,7 @@ def _warm_up() -> None:
 
 
 def _evaluate(
-    kg: Any,
+    kg: KnowledgeGraph,
     query: str | Prepared,
     bindings: dict[str, Node],
     default_uris: tuple[str, ...],
@@ -278,7 +280,7 @@ def _evaluate(
 
 
 def _evaluate_terms(
-    kg: Any,
+    kg: KnowledgeGraph,
     prepared: Prepared,
     bindings: Mapping[str, Node],
     default_uris: tuple[str, ...],

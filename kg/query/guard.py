@@ -37,6 +37,19 @@ MSG_TOO_LONG = "the query text is longer than 100 KB"
 MSG_UPDATE = "updates are not allowed: this endpoint is read-only"
 MSG_NESTED = "the query is nested too deeply"
 
+# pyparsing is not thread-safe (rdflib#1282): two threads parsing at once can leave rdflib's SPARQL grammar
+# broken for the life of the process ("postParse2() missing 1 required positional argument"), so a process
+# parses one query at a time. A forked child gets a fresh lock (another thread may hold it at fork time).
+_parse_lock = threading.Lock()
+
+
+def _new_parse_lock() -> None:
+    global _parse_lock
+    _parse_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_parse_lock)
+
 
 @dataclass(frozen=True)
 class Prepared:
@@ -75,25 +88,11 @@ def check_text(text: str) -> None:
         raise QueryError(400, MSG_NESTED)
 
 
-# rdflib's SPARQL parser (pyparsing, with its packrat cache) is not safe for two threads at once: under
-# load the first concurrent parses of a worker fail at random with false syntax errors. One parse at a
-# time; a forked child (the sandbox) gets a fresh lock, never one another thread held at fork time.
-_parsing = threading.Lock()
-
-
-def _fresh_lock() -> None:
-    global _parsing
-    _parsing = threading.Lock()
-
-
-os.register_at_fork(after_in_child=_fresh_lock)
-
-
 def prepare(text: str) -> Prepared:
     """Parse and translate *text* once; refuse updates, SERVICE, overlong or too deeply nested queries."""
     check_text(text)
     try:
-        with _parsing:
+        with _parse_lock:
             tree = parseQuery(text)
             if _mentions_service(tree):
                 raise QueryError(400, MSG_SERVICE)

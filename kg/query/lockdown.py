@@ -4,7 +4,8 @@
 - restores default signal handling (the server's handlers must not run here; SIGALRM/SIGXCPU must kill);
 - backstops that stop the child on its own if its parent dies: a wall-clock timer (SIGALRM) and a CPU-time
   limit (SIGXCPU); no core dumps; an address-space limit (MemoryError beyond the headroom);
-- a lower priority (runaway queries yield the CPU to requests being served); no logging, no warnings;
+- a lower priority (runaway queries yield the CPU to requests being served), unless the caller trusts the
+  text (*nice*); no logging, no warnings;
 - a recursion limit high enough for a 5 000-step property path; the static nesting check (kg.query.guard) and
   this limit turn deeper queries into 400 — a C stack overflow beyond it would kill only the child;
 - an audit hook that refuses sockets, urllib/http, process creation, file writes, and any file read other than
@@ -60,9 +61,11 @@ def lockdown(
     max_memory: int | None,
     keep_paths: tuple[str, ...] = (),
     connect: frozenset[tuple[str, int]] = frozenset(),
+    nice: int = 5,
 ) -> None:
     """Confine the current (child) process; see the module docstring. *keep_fd*: the pipe(s) to the parent.
-    *timeout* None: no time backstop yet (a long-lived child arms one per task: `arm_deadline`)."""
+    *timeout* None: no time backstop yet (a long-lived child arms one per task: `arm_deadline`). *nice*: how
+    much lower than the server's its priority starts (the runaway demotion of `kg.query.sandbox` holds)."""
     kept = sorted(set((keep_fd,) if isinstance(keep_fd, int) else keep_fd) | _fds_under(keep_paths))
     start = 3
     for fd in kept:
@@ -86,7 +89,7 @@ def lockdown(
     if max_memory is not None:
         _limit_memory(max_memory)
     try:
-        os.nice(5)
+        os.nice(nice)
     except OSError:
         pass
     _reset_inherited_locks()

@@ -158,8 +158,9 @@ class Pool:
     """Long-lived sandboxed children, each serving many tasks of one *handler* (``handler(payload) -> bytes``,
     run in the child) one at a time, with `run`'s lockdown, limits and errors per task. For stores whose graph
     does not live in this process's memory: the fork, the lockdown and the store's cold caches are paid once
-    per child instead of once per query. (Not for the in-memory store: a long-lived child touching a large
-    graph would copy it page by page.)
+    per child instead of once per query. (Not for the in-memory store's rdflib graph: a long-lived child
+    touching a large graph would copy it page by page; its stored queries go to an Oxigraph copy instead,
+    `kg.stores.mirror`.) *nice*: how much lower the children's priority starts (`kg.query.lockdown`).
 
     A child is forked on demand (so it sees the process as it is then) and kept while it behaves: it is
     SIGKILLed after a timeout or any failed task, and let go after a task that got it demoted (a runaway),
@@ -174,9 +175,10 @@ class Pool:
         max_memory: int | None = MEMORY_HEADROOM,
         keep_paths: tuple[str, ...] = (),
         connect: frozenset[tuple[str, int]] = frozenset(),
+        nice: int = 5,
     ) -> None:
         self._handler = handler
-        self._limits = {"max_memory": max_memory, "keep_paths": keep_paths, "connect": connect}
+        self._limits = {"max_memory": max_memory, "keep_paths": keep_paths, "connect": connect, "nice": nice}
         self.spawned = 0  # children forked so far (in this process): for benchmarks and tests
         self._start()
 
@@ -464,12 +466,14 @@ def _serve(
     max_memory: int | None,
     keep_paths: tuple[str, ...],
     connect: frozenset[tuple[str, int]],
+    nice: int = 5,
 ) -> None:
     """A pool's child: lock down once, then answer request frames until the pipe closes or a task fails."""
     code = 70
     try:
         kept = (requests, answers)
-        lockdown(keep_fd=kept, timeout=None, max_memory=max_memory, keep_paths=keep_paths, connect=connect)
+        limits = {"max_memory": max_memory, "keep_paths": keep_paths, "connect": connect, "nice": nice}
+        lockdown(keep_fd=kept, timeout=None, **limits)
         while (request := _read_frame(requests)) is not None:
             limit = _LIMIT.unpack_from(request)[0]
             arm_deadline(None if limit < 0 else limit)

@@ -39,6 +39,7 @@ class Format:
     rdflib_name: str | None = None  # the rdflib parser/serializer plugin, for graph formats
     writer: Callable[..., bytes] | None = None  # for result formats: writer(result, labels) -> bytes
     extra_extensions: tuple[str, ...] = ()  # also read from files with these extensions
+    web: bool = True  # sent over HTTP (the labelled text table is for the terminal only)
 
     @property
     def media_types(self) -> tuple[str, ...]:
@@ -62,12 +63,13 @@ FORMATS: tuple[Format, ...] = (
            writer=results.write_xml),
     Format("csv", "result", ".csv", "text/csv", writer=results.write_csv),
     Format("tsv", "result", ".tsv", "text/tab-separated-values", writer=results.write_tsv),
-    Format("table", "result", ".txt", "text/plain", writer=results.write_table),
+    Format("table", "result", ".txt", "text/plain", writer=results.write_table, web=False),
     Format("html", "page", ".html", "text/html", ("application/xhtml+xml",)),
 )  # fmt: skip
 BY_NAME: Mapping[str, Format] = {f.name: f for f in FORMATS}
 GRAPH_FORMATS = tuple(f.name for f in FORMATS if f.kind == "graph")
 RESULT_FORMATS = tuple(f.name for f in FORMATS if f.kind == "result")
+WEB_RESULT_FORMATS = tuple(f.name for f in FORMATS if f.kind == "result" and f.web)
 
 
 def get(name: str) -> Format:
@@ -273,6 +275,12 @@ def serialize_result(result: Any, fmt: str, labels: Callable[[Any], str] | None 
     if spec.writer is None:
         raise ValueError(f"{fmt!r} is not a query-result format")
     return spec.writer(result, labels)
+
+
+def answer_formats(kind: str) -> tuple[str, ...]:
+    """The formats the web sends an answer to a query of *kind* in (the page apart): every graph format for
+    CONSTRUCT and DESCRIBE, every result format but the terminal's for SELECT and ASK."""
+    return GRAPH_FORMATS if kind in ("CONSTRUCT", "DESCRIBE") else WEB_RESULT_FORMATS
 
 
 def result_formats_for(kind: str) -> tuple[str, ...]:

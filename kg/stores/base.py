@@ -13,13 +13,16 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import islice
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from kg.errors import QueryError
 from kg.rdf.sparql_lexer import tokens
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 EMPTY_GRAPH = "urn:x-careers-kg:empty-graph"  # a graph no store holds: "the empty graph"
 UNION_GRAPH = "urn:x-arq:UnionGraph"
@@ -145,7 +148,8 @@ class Backend(Protocol):
         ...
 
     def sandbox_needs(self) -> dict[str, Any]:
-        """What the sandboxed child must keep (`keep_paths`: the store's files) or reach (`connect`)."""
+        """What the sandboxed child must keep (`keep_paths`: the store's files) or reach (`connect`), and how
+        much lower its priority starts (`nice`, default 5)."""
         ...
 
 
@@ -168,7 +172,7 @@ class Serializing(Protocol):
         ...
 
 
-def backend(kg: Any) -> Backend | None:
+def backend(kg: KnowledgeGraph) -> Backend | None:
     """The store behind *kg* when it evaluates SPARQL itself, else None (rdflib's memory store)."""
     store = getattr(getattr(kg, "union", None), "store", None)
     return store if isinstance(store, Backend) else None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -23,6 +23,9 @@ from kg.views.compare_facts import FACT_ROWS, Cell, Figure
 from kg.views.compare_summary import Currency, SummaryLine, answers, currency, single, summary
 from kg.views.describe import format_number
 from kg.views.provenance import ReportedUnder, citations, figure_dates, reported_under
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 # (row key, row label, statistical variable) for the numeric rows, in the seed's order.
 STAT_ROWS: tuple[tuple[str, str, URIRef], ...] = (
@@ -99,17 +102,19 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def is_profession(kg: Any, iri: URIRef) -> bool:
+def is_profession(kg: KnowledgeGraph, iri: URIRef) -> bool:
     return (iri, RDF.type, CKG.Profession) in kg.union
 
 
-def professions(kg: Any) -> tuple[Side, ...]:
+def professions(kg: KnowledgeGraph) -> tuple[Side, ...]:
     """Every profession in the graph, by label."""
     found = {p for p in kg.union.subjects(RDF.type, CKG.Profession) if isinstance(p, URIRef)}
     return tuple(sorted((_side(kg, p) for p in found), key=lambda s: s.label.casefold()))
 
 
-def compare(kg: Any, a_iri: URIRef | str, b_iri: URIRef | str, today: date | None = None) -> Comparison:
+def compare(
+    kg: KnowledgeGraph, a_iri: URIRef | str, b_iri: URIRef | str, today: date | None = None
+) -> Comparison:
     """The side-by-side comparison of two professions (callers check they exist: see `is_profession`)."""
     today = today or date.today()
     a, b = URIRef(str(a_iri)), URIRef(str(b_iri))
@@ -125,20 +130,22 @@ def compare(kg: Any, a_iri: URIRef | str, b_iri: URIRef | str, today: date | Non
     return Comparison(side_a, side_b, tuple(rows), today.isoformat(), lines, currency(pay.a, pay.b))
 
 
-def glance(kg: Any, p: URIRef, today: date | None = None) -> tuple[tuple[SummaryLine, ...], Currency | None]:
+def glance(
+    kg: KnowledgeGraph, p: URIRef, today: date | None = None
+) -> tuple[tuple[SummaryLine, ...], Currency | None]:
     """The four short answers for one profession (its page), and how current its pay figures are."""
     today = today or date.today()
     annual = _stat_cell(kg, p, ID["var-median-annual-wage"], today)
     return single(answers(kg, p, annual)), currency(annual)
 
 
-def _side(kg: Any, iri: URIRef) -> Side:
+def _side(kg: KnowledgeGraph, iri: URIRef) -> Side:
     text = str(iri)
     slug = text[len(str(ID)) :] if text.startswith(str(ID)) else text
     return Side(text, slug, label(kg.union, iri), reported_under(kg.union, iri))
 
 
-def _stat_cell(kg: Any, profession: URIRef, variable: URIRef, today: date) -> Cell:
+def _stat_cell(kg: KnowledgeGraph, profession: URIRef, variable: URIRef, today: date) -> Cell:
     union: Graph = kg.union
     occupations = sorted(o for o in union.objects(profession, CKG.reportedUnder) if isinstance(o, URIRef))
     for subject in (profession, *occupations):

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
@@ -20,6 +20,9 @@ from kg.rdf.labels import label
 from kg.rdf.namespaces import CKG, ID
 from kg.views.describe import format_number
 from kg.views.provenance import Citation, citations, figure_dates, node_sources, statement_sources
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 SHARE_VARIABLE = ID["var-employment-share-by-setting"]
 Builder = Callable[[Any, URIRef, date], "Cell"]  # (kg, profession, the day ages are counted to) → one cell
@@ -78,7 +81,7 @@ def months(value: Node | None) -> int | None:
     return int(match.group(1) or 0) * 12 + int(match.group(2) or 0)
 
 
-def _programs(kg: Any, p: URIRef) -> list[URIRef]:
+def _programs(kg: KnowledgeGraph, p: URIRef) -> list[URIRef]:
     found = {o for o in kg.union.objects(p, CKG.educationPath) if isinstance(o, URIRef)}
     order = {ID[name]: i for i, name in enumerate(LEVEL_ORDER)}
     return sorted(
@@ -86,12 +89,12 @@ def _programs(kg: Any, p: URIRef) -> list[URIRef]:
     )
 
 
-def _level(kg: Any, program: URIRef) -> str:
+def _level(kg: KnowledgeGraph, program: URIRef) -> str:
     level = kg.union.value(program, CKG.programLevel)
     return label(kg.union, level) if level is not None else label(kg.union, program)
 
 
-def _degree_requirements(kg: Any, p: URIRef, _today: date) -> Cell:
+def _degree_requirements(kg: KnowledgeGraph, p: URIRef, _today: date) -> Cell:
     g, programs = kg.union, _programs(kg, p)
     required = [x for x in programs if g.value(x, CKG.required) == Literal(True)]
     optional = [x for x in programs if x not in required]
@@ -109,7 +112,7 @@ def _degree_requirements(kg: Any, p: URIRef, _today: date) -> Cell:
     return Cell(tuple(values), _unique(cites))
 
 
-def _program_durations(kg: Any, p: URIRef, _today: date) -> Cell:
+def _program_durations(kg: KnowledgeGraph, p: URIRef, _today: date) -> Cell:
     g, values, programs = kg.union, [], _programs(kg, p)
     for program in programs:
         text = f"{label(g, program)}: {_span(g, program)}"
@@ -128,7 +131,7 @@ def _span(g: Graph, program: Node) -> str:
     return "duration not recorded"
 
 
-def _accreditation(kg: Any, p: URIRef, _today: date) -> Cell:
+def _accreditation(kg: KnowledgeGraph, p: URIRef, _today: date) -> Cell:
     """Who accredits the programs, who the sources name as the field's main accreditors, and what the
     certification's eligibility asks of a program's accreditor."""
     g, values, cites = kg.union, [], []
@@ -153,7 +156,7 @@ def _accreditation(kg: Any, p: URIRef, _today: date) -> Cell:
 CREDENTIAL_STATUS = {True: "required", False: "voluntary", None: "related"}
 
 
-def _credentials(kg: Any, p: URIRef) -> list[tuple[URIRef, bool | None]]:
+def _credentials(kg: KnowledgeGraph, p: URIRef) -> list[tuple[URIRef, bool | None]]:
     """The profession's credentials: required (True), optional (False), merely related (None)."""
     g = kg.union
     required = {c for c in g.objects(p, CKG.requiredCredential) if isinstance(c, URIRef)}
@@ -167,7 +170,7 @@ def _credentials(kg: Any, p: URIRef) -> list[tuple[URIRef, bool | None]]:
     )
 
 
-def _certification(kg: Any, p: URIRef, _today: date) -> Cell:
+def _certification(kg: KnowledgeGraph, p: URIRef, _today: date) -> Cell:
     g, values, nodes = kg.union, [], []
     for cred, required in _credentials(kg, p):
         if (cred, RDF.type, CKG.Certification) not in g:
@@ -179,7 +182,7 @@ def _certification(kg: Any, p: URIRef, _today: date) -> Cell:
     return Cell(tuple(values) or ("none recorded",), _sources(kg, nodes or [p]))
 
 
-def _licensing(kg: Any, p: URIRef, _today: date) -> Cell:
+def _licensing(kg: KnowledgeGraph, p: URIRef, _today: date) -> Cell:
     g, values = kg.union, []
     requirements = sorted(set(g.objects(p, CKG.licensing)), key=lambda r: label(g, r))
     for req in requirements:
@@ -197,7 +200,7 @@ def _licensing(kg: Any, p: URIRef, _today: date) -> Cell:
     return Cell(tuple(values) or ("not recorded",), _sources(kg, requirements or [p]))
 
 
-def _recertification(kg: Any, p: URIRef, _today: date) -> Cell:
+def _recertification(kg: KnowledgeGraph, p: URIRef, _today: date) -> Cell:
     g, values, nodes = kg.union, [], []
     for cred, _required in _credentials(kg, p):
         for renewal in sorted(set(g.objects(cred, CKG.renewal))):
@@ -222,7 +225,7 @@ def _recertification(kg: Any, p: URIRef, _today: date) -> Cell:
 def _list_row(prop: URIRef) -> Builder:
     """The values of *prop*, each cited to who makes the statement (its claim, else the profession)."""
 
-    def build(kg: Any, p: URIRef, _today: date | None = None) -> Cell:
+    def build(kg: KnowledgeGraph, p: URIRef, _today: date | None = None) -> Cell:
         nodes = sorted(set(kg.union.objects(p, prop)), key=lambda n: label(kg.union, n).casefold())
         cites = _statements(kg, p, prop, nodes) or _sources(kg, [p])
         return Cell(tuple(label(kg.union, n) for n in nodes) or ("none recorded",), cites)
@@ -230,7 +233,7 @@ def _list_row(prop: URIRef) -> Builder:
     return build
 
 
-def _settings(kg: Any, p: URIRef, today: date) -> Cell:
+def _settings(kg: KnowledgeGraph, p: URIRef, today: date) -> Cell:
     """The profession's work settings, then the employment shares by setting (its own, else those of the
     occupation it is reported under, said once)."""
     g = kg.union
@@ -258,12 +261,12 @@ def _settings(kg: Any, p: URIRef, today: date) -> Cell:
     )
 
 
-def _sources(kg: Any, nodes: list) -> tuple[Citation, ...]:
+def _sources(kg: KnowledgeGraph, nodes: list) -> tuple[Citation, ...]:
     """Who makes the statements of *nodes*: their own sources and those of claims on their statements."""
     return citations(kg.union, [s for n in nodes for s in node_sources(kg.union, n)])
 
 
-def _statements(kg: Any, subject: Node, prop: URIRef, objects: list) -> tuple[Citation, ...]:
+def _statements(kg: KnowledgeGraph, subject: Node, prop: URIRef, objects: list) -> tuple[Citation, ...]:
     """Who makes each statement (subject prop o) for o in *objects*."""
     g = kg.union
     return citations(g, [s for o in objects for s in statement_sources(g, subject, prop, o)])

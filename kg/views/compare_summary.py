@@ -7,7 +7,7 @@ detailed rows, so the short answer never disagrees with the long one; an answer 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS
@@ -15,6 +15,9 @@ from rdflib.namespace import DCTERMS
 from kg.rdf.labels import label
 from kg.rdf.namespaces import CKG, ID
 from kg.views.compare_facts import Cell, _credentials, _level, _programs, _short, format_months
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 QUESTIONS = (
     ("pay", "Pay"),
@@ -54,7 +57,7 @@ class Currency:
     url: str | None
 
 
-def answers(kg: Any, p: URIRef, annual: Cell) -> dict[str, Answer]:
+def answers(kg: KnowledgeGraph, p: URIRef, annual: Cell) -> dict[str, Answer]:
     """The four short answers for the profession *p*; *annual* is its median-annual-pay cell."""
     return {
         "pay": _pay(annual),
@@ -113,7 +116,7 @@ def _who_pays_more(a: Cell, b: Cell, names: tuple[str, str]) -> str | None:
     return f"{higher} pays more (by ${gap:,.0f} a year at the median)"
 
 
-def _schooling(kg: Any, p: URIRef) -> Answer:
+def _schooling(kg: KnowledgeGraph, p: URIRef) -> Answer:
     """Whether a degree is required, and how long the shortest (required) program of known length takes."""
     g, programs = kg.union, _programs(kg, p)
     if not programs:
@@ -135,7 +138,7 @@ def _months(g: Any, program: URIRef) -> tuple[int, int] | None:
     return (int(low) if low is not None else int(high), int(high))
 
 
-def _licence(kg: Any, p: URIRef) -> Answer:
+def _licence(kg: KnowledgeGraph, p: URIRef) -> Answer:
     """The licensing status; where a license is needed, who grants it (a state agency, for instance)."""
     g = kg.union
     requirements = sorted(g.objects(p, CKG.licensing))
@@ -148,7 +151,7 @@ def _licence(kg: Any, p: URIRef) -> Answer:
     return Answer("; ".join(texts), "; ".join(detail) or None)
 
 
-def _certification(kg: Any, p: URIRef) -> Answer:
+def _certification(kg: KnowledgeGraph, p: URIRef) -> Answer:
     """Required, optional or related certifications, with who issues them or what the data says of them."""
     g = kg.union
     found = [(c, r) for c, r in _credentials(kg, p) if (c, RDF.type, CKG.Certification) in g]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -22,6 +22,9 @@ from rdflib.term import Node
 from kg.config import package_root
 from kg.rdf.formats import canonical_json
 from kg.views.release import citation_triples
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 CTDL_CONTEXT = "https://credreg.net/ctdl/schema/context/json"
 CETERMS = "https://purl.org/ctdl/terms/"
@@ -48,7 +51,7 @@ def _mapping() -> Any:
     return load_query(MAPPING, package_root())
 
 
-def ctdl_graph(kg: Any) -> Graph:
+def ctdl_graph(kg: KnowledgeGraph) -> Graph:
     """The CONSTRUCT result of queries/ctdl.rq over *kg*, plus the dataset's citation triples."""
     from kg.query.execute import execute
 
@@ -80,7 +83,7 @@ def ctdl_document(graph: Graph) -> dict[str, Any]:
     return {"@context": CTDL_CONTEXT, "@graph": [_render(node) for node in top]}
 
 
-def ctdl_bytes(kg: Any) -> bytes:
+def ctdl_bytes(kg: KnowledgeGraph) -> bytes:
     """The whole CTDL export (canonical JSON)."""
     return canonical_json(ctdl_document(ctdl_graph(kg)))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, SKOS, VOID
@@ -15,6 +15,9 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, SKOS, VOID
 from kg.rdf.labels import label
 from kg.rdf.namespaces import BASE, CKG, ID, ONTOLOGY_IRI, SCHEMA, bind_prefixes
 from kg.views.release import DATASET, cite_as, dataset_version, release
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 IANA = "http://www.iana.org/assignments/media-types/"
@@ -37,7 +40,9 @@ class Download:
     void_dump: bool = False  # also a void:dataDump (the asserted data in an RDF format)
 
 
-def dataset_graph(kg: Any, root: str, downloads: Iterable[Download], counts: Mapping[str, int]) -> Graph:
+def dataset_graph(
+    kg: KnowledgeGraph, root: str, downloads: Iterable[Download], counts: Mapping[str, int]
+) -> Graph:
     """VoID + DCAT for *kg* served at *root* (``https://host``), with one distribution per download."""
     g = bind_prefixes(Graph())
     g.bind("foaf", FOAF)
@@ -58,7 +63,7 @@ def dataset_graph(kg: Any, root: str, downloads: Iterable[Download], counts: Map
     return g
 
 
-def _describe_dataset(g: Graph, kg: Any, root: str) -> None:
+def _describe_dataset(g: Graph, kg: KnowledgeGraph, root: str) -> None:
     r, d = release(), DATASET
     version = dataset_version(kg)
     for cls in (VOID.Dataset, DCAT.Dataset):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
@@ -24,6 +24,9 @@ from kg.views.provenance import (
     figure_dates,
     reported_under,
 )
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 # Shown in the page header, so not repeated among the properties.
 HEADER_PROPERTIES = frozenset({RDF.type, SKOS.prefLabel, DCTERMS.description})
@@ -108,12 +111,12 @@ class Entity:
         return asdict(self)
 
 
-def exists(kg: Any, iri: URIRef) -> bool:
+def exists(kg: KnowledgeGraph, iri: URIRef) -> bool:
     """True when the graph says anything about *iri* (as subject)."""
     return (iri, None, None) in kg.union
 
 
-def describe(kg: Any, iri: URIRef | str, today: date | None = None) -> Entity | None:
+def describe(kg: KnowledgeGraph, iri: URIRef | str, today: date | None = None) -> Entity | None:
     """The entity *iri* as a value, or None when the graph says nothing about it."""
     iri = URIRef(str(iri))
     union: Graph = kg.union
@@ -145,7 +148,7 @@ def describe(kg: Any, iri: URIRef | str, today: date | None = None) -> Entity | 
     )
 
 
-def statistics(kg: Any, iri: URIRef, today: date | None = None) -> tuple[StatisticRow, ...]:
+def statistics(kg: KnowledgeGraph, iri: URIRef, today: date | None = None) -> tuple[StatisticRow, ...]:
     """Every statistic about *iri*, then those about the occupation it is ckg:reportedUnder (marked by
     ``about``)."""
     today = today or date.today()
@@ -169,7 +172,7 @@ def statistics(kg: Any, iri: URIRef, today: date | None = None) -> tuple[Statist
     return tuple(rows)
 
 
-def entity_graph(kg: Any, iri: URIRef | str) -> Graph:
+def entity_graph(kg: KnowledgeGraph, iri: URIRef | str) -> Graph:
     """The RDF twin of an entity page: what it says (asserted and inferred), the claims that cite its
     statements, its statistics, what points at it."""
     iri = URIRef(str(iri))
@@ -202,7 +205,7 @@ def format_number(value: Literal | None) -> str:
     return str(value)
 
 
-def _statistic(kg: Any, stat: Node, subject: URIRef, today: date) -> StatisticRow:
+def _statistic(kg: KnowledgeGraph, stat: Node, subject: URIRef, today: date) -> StatisticRow:
     union: Graph = kg.union
     variable = union.value(stat, CKG.variable)
     value = union.value(stat, CKG.value)
@@ -227,7 +230,7 @@ def _statistic(kg: Any, stat: Node, subject: URIRef, today: date) -> StatisticRo
     )
 
 
-def _outgoing(kg: Any, iri: URIRef) -> tuple[PropertyGroup, ...]:
+def _outgoing(kg: KnowledgeGraph, iri: URIRef) -> tuple[PropertyGroup, ...]:
     groups: dict[URIRef, list[Term]] = {}
     claimed = claim_sources(kg.union, iri)
     for p, o in kg.union.predicate_objects(iri):
@@ -240,7 +243,7 @@ def _outgoing(kg: Any, iri: URIRef) -> tuple[PropertyGroup, ...]:
     return _sorted_groups(kg, groups)
 
 
-def _cited_claims(kg: Any, source: URIRef) -> tuple[ClaimRow, ...]:
+def _cited_claims(kg: KnowledgeGraph, source: URIRef) -> tuple[ClaimRow, ...]:
     """The claims that cite *source* (empty unless *source* is a source)."""
     g: Graph = kg.union
     rows = [
@@ -251,7 +254,7 @@ def _cited_claims(kg: Any, source: URIRef) -> tuple[ClaimRow, ...]:
     return tuple(sorted(rows, key=lambda r: (r.subject.label, r.predicate.label, r.object.label)))
 
 
-def _incoming(kg: Any, iri: URIRef) -> tuple[PropertyGroup, ...]:
+def _incoming(kg: KnowledgeGraph, iri: URIRef) -> tuple[PropertyGroup, ...]:
     groups: dict[URIRef, list[Term]] = {}
     for s, p in kg.union.subject_predicates(iri):
         if p in STATISTIC_LINKS or p == RDF.type or _trivial(s, p, iri) or not isinstance(s, URIRef):
@@ -260,7 +263,7 @@ def _incoming(kg: Any, iri: URIRef) -> tuple[PropertyGroup, ...]:
     return _sorted_groups(kg, groups)
 
 
-def _sorted_groups(kg: Any, groups: dict[URIRef, list[Term]]) -> tuple[PropertyGroup, ...]:
+def _sorted_groups(kg: KnowledgeGraph, groups: dict[URIRef, list[Term]]) -> tuple[PropertyGroup, ...]:
     names = {p: label(kg.union, p) for p in groups}
     clashes = {n for n in names.values() if list(names.values()).count(n) > 1}
     built = [
@@ -276,7 +279,7 @@ def _sorted_groups(kg: Any, groups: dict[URIRef, list[Term]]) -> tuple[PropertyG
     return tuple(built)
 
 
-def _shacl(kg: Any, iri: URIRef) -> ShaclStatus:
+def _shacl(kg: KnowledgeGraph, iri: URIRef) -> ShaclStatus:
     report = getattr(kg, "report", None)
     if report is None:
         return ShaclStatus(True, ())
@@ -288,7 +291,7 @@ def _shacl(kg: Any, iri: URIRef) -> ShaclStatus:
     return ShaclStatus(conforms=not mine, results=mine)
 
 
-def term(kg: Any, node: Node, inferred: bool = False) -> Term:
+def term(kg: KnowledgeGraph, node: Node, inferred: bool = False) -> Term:
     if isinstance(node, Literal):
         shown = format_number(node) if node.datatype in _NUMERIC else str(node)
         return Term(
@@ -303,7 +306,7 @@ def term(kg: Any, node: Node, inferred: bool = False) -> Term:
     return Term(value=str(node), label=label(kg.union, node), kind=kind, inferred=inferred)
 
 
-def _is_inferred(kg: Any, s: Node, p: Node, o: Node) -> bool:
+def _is_inferred(kg: KnowledgeGraph, s: Node, p: Node, o: Node) -> bool:
     triple = (s, p, o)
     return triple in kg.inferred and triple not in kg.data
 

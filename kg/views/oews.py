@@ -13,11 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
 from kg.rdf.namespaces import CKG, ID
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 INDUSTRY_ALL = ID["oews-industry-000000"]  # cross-industry: the estimates the default data holds
 RELEASE = ID["source-bls-oews-may-2025"]
@@ -167,7 +170,9 @@ LEVELS = {
 }
 
 
-def select(kg: Any, text: str, bindings: Mapping[str, URIRef] | None = None) -> list[tuple[str | None, ...]]:
+def select(
+    kg: KnowledgeGraph, text: str, bindings: Mapping[str, URIRef] | None = None
+) -> list[tuple[str | None, ...]]:
     """The rows of the SELECT *text* (PROLOGUE prepended) with each of *bindings* written into it as a
     constant, as strings (IRIs and lexical forms), evaluated by the store's own engine.
 
@@ -198,7 +203,7 @@ def _iri(iri: URIRef | str) -> str:
 _PLAIN_IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
 
 
-def reference(kg: Any) -> Reference:
+def reference(kg: KnowledgeGraph) -> Reference:
     """Read the reference tables (call once per process; `kg.web` keeps the value)."""
     release_row = select(
         kg,
@@ -253,7 +258,7 @@ def reference(kg: Any) -> Reference:
 
 
 def estimates(
-    kg: Any,
+    kg: KnowledgeGraph,
     ref: Reference,
     measures: Iterable[str],
     *,

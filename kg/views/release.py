@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import yaml
 from rdflib import OWL, Literal, URIRef
@@ -22,6 +22,9 @@ from rdflib.namespace import DCTERMS, XSD
 from kg.config import package_root
 from kg.errors import KGError
 from kg.rdf.namespaces import BASE
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 CITATION_FILE = package_root() / "CITATION.cff"
 DATASET = URIRef(BASE + "dataset")
@@ -76,12 +79,12 @@ def release(path: Path = CITATION_FILE) -> Release:
     return out
 
 
-def dataset_version(kg: Any) -> str:
+def dataset_version(kg: KnowledgeGraph) -> str:
     """``<release version>+<hash of the inputs>``: what a citation names."""
     return f"{release().version}+{kg.version}"
 
 
-def cite_as(kg: Any) -> str:
+def cite_as(kg: KnowledgeGraph) -> str:
     """The "cite as" sentence: authors, year, title, version, URL and licence."""
     r = release()
     return (
@@ -90,7 +93,7 @@ def cite_as(kg: Any) -> str:
     )
 
 
-def citation_triples(kg: Any) -> list[tuple[URIRef, URIRef, Literal | URIRef]]:
+def citation_triples(kg: KnowledgeGraph) -> list[tuple[URIRef, URIRef, Literal | URIRef]]:
     """What every export says about itself: the dataset, its licence, version and citation."""
     r = release()
     return [
@@ -102,6 +105,6 @@ def citation_triples(kg: Any) -> list[tuple[URIRef, URIRef, Literal | URIRef]]:
     ]
 
 
-def comment(kg: Any) -> str:
+def comment(kg: KnowledgeGraph) -> str:
     """The one-line citation put at the top of Turtle, N-Triples, CSV and TSV downloads."""
     return f"Careers KG {dataset_version(kg)}. Cite as: {cite_as(kg)}"

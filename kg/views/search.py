@@ -26,13 +26,16 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 
 from kg.pipeline import cache
 from kg.rdf.labels import label
 from kg.rdf.namespaces import CKG, SCHEMA
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 INDEX_FORMAT = 1  # bump when the index's structure or normalization changes (cached indexes are then rebuilt)
 # The label properties searched, in order of preference when one entity matches through several.
@@ -187,7 +190,7 @@ class SearchIndex:
                 self._deletes.setdefault(variant, set()).add(word)
 
     @classmethod
-    def for_kg(cls, kg: Any, cache_dir: Path) -> SearchIndex:
+    def for_kg(cls, kg: KnowledgeGraph, cache_dir: Path) -> SearchIndex:
         """`build` over *kg*'s union (types from its asserted data), kept in the build cache under the graph's
         version and the size of each of its graphs (a served KG may add named graphs to a build): with the
         OEWS release, collecting the names takes seconds, loading them back milliseconds."""
@@ -389,6 +392,6 @@ def _kind(graph: Graph, types: set[Any]) -> str:
     return named[0].lower() if named else "thing"
 
 
-def search(kg: Any, q: str, limit: int = 50) -> tuple[Hit, ...]:
+def search(kg: KnowledgeGraph, q: str, limit: int = 50) -> tuple[Hit, ...]:
     """One-off search over ``kg.union`` (the web app keeps a `SearchIndex` instead of rebuilding it)."""
     return SearchIndex.build(kg.union, kg.data).search(q, limit)

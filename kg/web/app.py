@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, current_app, request
@@ -20,9 +20,13 @@ from kg.config import Settings
 from kg.errors import QueryError
 from kg.views.release import cite_as, dataset_version, release
 from kg.web.cache import ResponseCache
-from kg.web.links import href, term_html
+from kg.web.fragments import age_html, cell_html, citation_html, cited_term_html, term_html
+from kg.web.links import href
 from kg.web.respond import error_response
 from kg.web.state import WebState
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +40,7 @@ CORS_HEADERS = "Accept, Content-Type, If-None-Match"
 VERSION_HEADER = "X-Dataset-Version"
 
 
-def create_app(settings: Settings, kg: Any | None = None) -> Flask:
+def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> Flask:
     """The web application over *kg* (built from *settings* when not given)."""
     if kg is None:
         from kg.stores.store import open_kg
@@ -48,6 +52,10 @@ def create_app(settings: Settings, kg: Any | None = None) -> Flask:
     app.extensions["careers_kg"] = state
     app.jinja_env.filters["href"] = href
     app.jinja_env.filters["term_html"] = term_html
+    app.jinja_env.filters["cited_term_html"] = cited_term_html
+    app.jinja_env.filters["citation_html"] = citation_html
+    app.jinja_env.filters["age_html"] = age_html
+    app.jinja_env.filters["cell_html"] = cell_html
     app.jinja_env.globals.update(
         version=dataset_version(kg), cite_as=cite_as(kg), license_url=release().license_url
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 from rdflib import RDF, Graph, Literal, URIRef
@@ -15,6 +15,9 @@ from rdflib.term import Node
 from kg.rdf.labels import label
 from kg.rdf.namespaces import CKG, ID, SCHEMA
 from kg.views.provenance import ReportedUnder, figure_dates, reported_under
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 REF_AREA = URIRef("http://purl.org/linked-data/sdmx/2009/dimension#refArea")
 # (variable, schema.org duration of the pay period)
@@ -27,7 +30,7 @@ CREDENTIAL_CATEGORIES = (
 )
 
 
-def occupation(kg: Any, iri: URIRef) -> dict[str, Any]:
+def occupation(kg: KnowledgeGraph, iri: URIRef) -> dict[str, Any]:
     """The schema.org JSON-LD document for the profession *iri*."""
     g: Graph = kg.union
     doc: dict[str, Any] = {

@@ -4,10 +4,7 @@ IRIs to themselves, anything else (urn:, javascript:, mailto:, file:, blank node
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from urllib.parse import quote
-
-from markupsafe import Markup, escape
 
 from kg.rdf.namespaces import CKG, ID, ONTOLOGY_IRI
 
@@ -37,28 +34,3 @@ def href(iri: object) -> str | None:
     if _SCHEME.match(text):
         return text
     return None
-
-
-ANY_URI = "http://www.w3.org/2001/XMLSchema#anyURI"
-_INFERRED = (
-    ' <span class="badge inferred" title="inferred by OWL-RL reasoning, not asserted in the data">'
-    "inferred</span>"
-)
-
-
-def term_html(t: object) -> Markup:
-    """A shown term (`kg.views.describe.Term`, or a mapping with its fields) as HTML: a link where it has a
-    target, its label otherwise, a language tag other than English, an "inferred" badge. The ``term`` macro
-    of the templates is this filter: a page shows a hundred terms, and a Jinja macro call costs ten times
-    more than this function."""
-    get = t.get if isinstance(t, Mapping) else lambda name: getattr(t, name, None)
-    kind, label = get("kind"), escape(get("label"))
-    if kind == "bnode":
-        out = f'<span class="muted">{label}</span>'
-    else:
-        target = href(get("value")) if kind == "iri" or get("datatype") == ANY_URI else None
-        out = f'<a href="{escape(target)}">{label}</a>' if target else str(label)
-        lang = get("lang")
-        if kind != "iri" and lang and lang != "en":
-            out += f' <span class="muted">@{escape(lang)}</span>'
-    return Markup(out + (_INFERRED if get("inferred") else ""))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
@@ -11,6 +11,9 @@ from rdflib.term import Node
 
 from kg.rdf.namespaces import CKG, ONTOLOGY_IRI
 from kg.views.describe import Term, term
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
 CHARACTERISTICS = (
@@ -46,7 +49,7 @@ class OntologyDoc:
     alignments: tuple[tuple[Term, str, Term], ...]  # (our term, relation, external term)
 
 
-def ontology_doc(kg: Any) -> OntologyDoc:
+def ontology_doc(kg: KnowledgeGraph) -> OntologyDoc:
     """The documentation of the ckg: vocabulary held in ``kg.ontology``."""
     g: Graph = kg.ontology
     onto = URIRef(ONTOLOGY_IRI)
@@ -80,7 +83,7 @@ def _own(g: Graph, rdf_type: URIRef) -> set[URIRef]:
     }
 
 
-def _doc(kg: Any, g: Graph, iri: URIRef, parent_prop: URIRef) -> Doc:
+def _doc(kg: KnowledgeGraph, g: Graph, iri: URIRef, parent_prop: URIRef) -> Doc:
     kinds = [_local(t) for t in sorted(g.objects(iri, RDF.type)) if t in PROPERTY_TYPES + CHARACTERISTICS]
     inverse = {o for o in g.objects(iri, OWL.inverseOf)} | {s for s in g.subjects(OWL.inverseOf, iri)}
     return Doc(
@@ -95,14 +98,14 @@ def _doc(kg: Any, g: Graph, iri: URIRef, parent_prop: URIRef) -> Doc:
     )
 
 
-def _alignments(kg: Any, g: Graph, classes: list[URIRef], props: list[URIRef]):
+def _alignments(kg: KnowledgeGraph, g: Graph, classes: list[URIRef], props: list[URIRef]):
     for own, relation in [(c, RDFS.subClassOf) for c in classes] + [(p, RDFS.subPropertyOf) for p in props]:
         for target in sorted(g.objects(own, relation)):
             if isinstance(target, URIRef) and not str(target).startswith(str(CKG)):
                 yield term(kg, own), _local(relation), term(kg, target)
 
 
-def _terms(kg: Any, nodes: Any, exclude: Node) -> tuple[Term, ...]:
+def _terms(kg: KnowledgeGraph, nodes: Any, exclude: Node) -> tuple[Term, ...]:
     found = {n for n in nodes if isinstance(n, URIRef) and n != exclude}
     return tuple(
         sorted((term(kg, n) for n in found), key=lambda t: (not t.value.startswith(str(CKG)), t.value))

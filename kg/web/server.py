@@ -8,11 +8,14 @@ waiting for a sandboxed query does not stop the other threads of its worker from
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
 
 from kg.config import Settings
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 log = logging.getLogger(__name__)
 THREADS = 4  # per worker
@@ -72,7 +75,7 @@ def serve(
     host: str | None = None,
     port: int | None = None,
     workers: int | None = None,
-    kg: Any | None = None,
+    kg: KnowledgeGraph | None = None,
 ) -> None:
     """Serve the KG for *settings* over HTTP until stopped (SIGTERM or SIGINT). Blocks."""
     from kg.stores.store import open_kg

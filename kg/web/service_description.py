@@ -8,7 +8,7 @@ the W3C format IRIs), and its default dataset: a default graph that is the union
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from flask import Response, request
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
@@ -16,6 +16,9 @@ from rdflib.namespace import VOID
 
 from kg.rdf import formats
 from kg.rdf.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, bind_prefixes
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMAT = Namespace("http://www.w3.org/ns/formats/")
@@ -33,7 +36,7 @@ FORMAT_IRIS = {
 DESCRIPTION_FORMATS = ("turtle", "jsonld", "ntriples", "rdfxml")  # the service description itself
 
 
-def service_description(kg: Any, endpoint: str, result_formats: tuple[str, ...]) -> Graph:
+def service_description(kg: KnowledgeGraph, endpoint: str, result_formats: tuple[str, ...]) -> Graph:
     """The sd:Service at *endpoint* over *kg*, serving *result_formats*."""
     g = bind_prefixes(Graph())
     g.bind("sd", SD)
@@ -69,7 +72,7 @@ def _named_graphs(counts: dict[str, int]) -> dict[str, int]:
     return {str(roles.get(key, key)): n for key, n in counts.items() if key != "union" and n}
 
 
-def description_response(kg: Any, result_formats: tuple[str, ...]) -> Response | None:
+def description_response(kg: KnowledgeGraph, result_formats: tuple[str, ...]) -> Response | None:
     """The service description in the RDF format the request's Accept header prefers (Turtle when it names
     none or ``*/*``); None when it accepts no RDF format (the caller answers as before)."""
     fmt = formats.negotiate(request.headers.get("Accept"), DESCRIPTION_FORMATS)

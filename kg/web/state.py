@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import current_app
 from rdflib.term import Node
@@ -15,21 +15,25 @@ from kg.rdf.labels import label
 from kg.views.compare import Side, professions
 from kg.views.search import SearchIndex
 
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
+    from kg.query.catalogue import Catalogue
+
 T = TypeVar("T")
 
 
 @dataclass
 class WebState:
     settings: Settings
-    kg: Any
-    catalogue: Any  # kg.query.catalogue.Catalogue: name -> StoredQuery, parsed and prepared once
+    kg: KnowledgeGraph
+    catalogue: Catalogue  # name -> StoredQuery, parsed and prepared once
     search: SearchIndex
     professions: tuple[Side, ...]
     _memo: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
-    def create(cls, settings: Settings, kg: Any) -> WebState:
+    def create(cls, settings: Settings, kg: KnowledgeGraph) -> WebState:
         from kg.query.catalogue import load_catalogue
 
         return cls(

@@ -4,9 +4,12 @@ capped."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.views.describe import Term, term
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 HTML_ROWS = 1000  # rows rendered on a page; the data formats carry all of them
 
@@ -22,7 +25,9 @@ class Table:
     boolean: bool | None
 
 
-def result_table(kg: Any, result: Any, max_rows: int | None = None, limit: int = HTML_ROWS) -> Table:
+def result_table(
+    kg: KnowledgeGraph, result: Any, max_rows: int | None = None, limit: int = HTML_ROWS
+) -> Table:
     """*result* (a `kg.query.execute.QueryResult`) as a `Table` of labelled terms."""
     if result.kind == "ASK":
         return Table((), (), 0, 0, False, max_rows, bool(result.boolean))

@@ -48,7 +48,11 @@ def show(slug: str) -> Response:
         return send_json(entity.as_dict(), alts=alts)
     fmt = negotiate(PAGE_FORMATS, fmt)
     if fmt == "html":
-        markup = jsonld.script_json(jsonld.occupation(st.kg, iri)) if entity.is_profession else None
+        markup = (
+            st.memo(f"jsonld:{base}", lambda: jsonld.script_json(jsonld.occupation(st.kg, iri)))
+            if entity.is_profession
+            else None
+        )
         at_a_glance = st.memo(f"glance:{base}", lambda: glance(st.kg, iri)) if entity.is_profession else None
         return page(
             "entity.html",

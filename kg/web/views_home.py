@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response
 from rdflib import RDF
@@ -15,6 +15,9 @@ from kg.views.release import cite_as, dataset_version, release
 from kg.web.cache import NO_CACHE_HEADER
 from kg.web.respond import page, send, send_json
 from kg.web.state import state
+
+if TYPE_CHECKING:
+    from kg.pipeline.build import KnowledgeGraph
 
 bp = Blueprint("home", __name__)
 EXPORT_FORMATS = ("turtle", "jsonld", "ntriples")
@@ -39,7 +42,7 @@ def index() -> Response:
     )
 
 
-def _figures_published(kg: Any) -> tuple[str, str] | None:
+def _figures_published(kg: KnowledgeGraph) -> tuple[str, str] | None:
     """The earliest and latest publication dates (dct:issued) of the sources the statistics cite."""
     g = kg.union
     issued = sorted(
@@ -79,7 +82,7 @@ def shapes() -> Response:
     return send(body, formats.BY_NAME["turtle"].content_type)
 
 
-def counts(kg: Any) -> dict[str, int]:
+def counts(kg: KnowledgeGraph) -> dict[str, int]:
     stored = getattr(kg, "triple_counts", None)
     if stored:
         return {str(k): int(v) for k, v in dict(stored).items()}

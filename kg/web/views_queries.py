@@ -37,15 +37,14 @@ from kg.web.table import result_table
 from kg.web.views_sparql import answer_response, is_pretty
 
 bp = Blueprint("queries", __name__)
-SELECT_FORMATS = ("html", "json", "csv", "tsv", "xml")
-GRAPH_FORMATS = ("html", "turtle", "jsonld")
+ROUTE_FORMATS = ("html", *formats.WEB_RESULT_FORMATS, *formats.GRAPH_FORMATS)  # the suffixes a route may have
 SELECT_UP_TO = 60  # members shown as a <select>; more get a text box with a <datalist>
 PRETTY = "pretty"  # ?pretty=1: indented JSON results (not a query parameter: no stored query may use it)
 
 
 def formats_for(stored: StoredQuery) -> tuple[str, ...]:
     """The formats a stored query's results come in, the page first."""
-    return GRAPH_FORMATS if stored.kind in ("CONSTRUCT", "DESCRIBE") else SELECT_FORMATS
+    return ("html", *formats.answer_formats(stored.kind))
 
 
 def describe_query(stored: StoredQuery) -> dict[str, Any]:
@@ -93,7 +92,7 @@ def catalogue(ext: str | None) -> Response:
 @bp.get("/queries/<name>")
 def stored(name: str) -> Response:
     st = state()
-    base, suffix_fmt = split_suffix(name, SELECT_FORMATS + GRAPH_FORMATS[1:])
+    base, suffix_fmt = split_suffix(name, ROUTE_FORMATS)
     query = st.catalogue.get(base)
     if query is None:
         abort(404, description=f"there is no stored query called {base[:80]!r}; see /queries")

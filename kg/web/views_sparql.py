@@ -33,8 +33,8 @@ from kg.web.state import state
 from kg.web.table import result_table
 
 bp = Blueprint("sparql", __name__)
-RESULT_CANDIDATES = ("json", "xml", "csv", "tsv", "html")
-GRAPH_CANDIDATES = ("turtle", "jsonld", "ntriples", "rdfxml", "html")
+RESULT_CANDIDATES = (*formats.answer_formats("SELECT"), "html")
+GRAPH_CANDIDATES = (*formats.answer_formats("CONSTRUCT"), "html")
 MAX_FIELDS = 200
 TRUNCATED_HEADER = "X-Result-Truncated"
 MSG_READ_ONLY = "updates are not allowed: this endpoint is read-only (SPARQL 1.1 Update is not supported)"
