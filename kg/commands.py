@@ -91,14 +91,12 @@ def sparql(args: argparse.Namespace) -> int:
 def export(args: argparse.Namespace) -> int:
     from kg.rdf import formats
     from kg.stores.store import open_kg as build_kg
+    from kg.views.exports import export_bytes, streamed, write_export, write_named_graphs
 
     if getattr(args, "named_graphs", False):
-        from kg.stores.store import nquads
-
         kg = build_kg(_settings(args), progress=_progress())
-        _write("".join(nquads(kg)).encode("utf-8"), args.output)
+        _write_stream(lambda out: write_named_graphs(kg, out), args.output)
         return 0
-    from kg.views.exports import export_bytes, streamed, write_export
 
     value = args.format or (args.output.suffix if args.output and args.output.suffix else "turtle")
     fmt = "ctdl" if value.strip().lower() == "ctdl" else formats.resolve(value, formats.GRAPH_FORMATS)
@@ -108,7 +106,7 @@ def export(args: argparse.Namespace) -> int:
     if fmt == "ctdl" and args.inferred:
         raise CliError("the CTDL export has no inferred variant; drop --inferred", USAGE)
     kg = build_kg(_settings(args), progress=_progress())
-    if streamed(kg, fmt):  # a large graph's JSON-LD, written by its store as it is read
+    if streamed(kg, fmt):  # a large graph's export, written by its store as it is read
         _write_stream(lambda out: write_export(kg, fmt, out, inferred=args.inferred), args.output)
         return 0
     _write(export_bytes(kg, fmt, inferred=args.inferred), args.output)  # canonical, with the citation

@@ -254,11 +254,7 @@ def test_routes_identical(settings, memory_client, other, path):
     got = client.get(path, headers={"Accept": "application/json"})
     assert got.status_code == expected.status_code == 200, got.get_data(as_text=True)[:500]
     if path.split("?")[0].endswith(".ttl"):
-        from rdflib import Graph
-
-        assert set(Graph().parse(data=got.data, format="turtle")) == set(
-            Graph().parse(data=expected.data, format="turtle")
-        )
+        assert _turtle(got.data) == _turtle(expected.data)
     elif got.mimetype.endswith("json"):
         assert _canon(got.get_json()) == _canon(expected.get_json())
     else:
@@ -536,4 +532,19 @@ def test_export_named_graphs_for_a_remote_store(kg, tmp_path, monkeypatch):
         "https://w3id.org/careers-kg/graph/data": kg.triple_counts["data"],
         "https://w3id.org/careers-kg/graph/ontology": kg.triple_counts["ontology"],
         "https://w3id.org/careers-kg/graph/inferred": kg.triple_counts["inferred"],
+    }
+
+
+def _turtle(body: bytes) -> set:
+    """The triples of a Turtle body, but the byte sizes and checksums of downloads: an Oxigraph store writes
+    its exports itself (tests/test_export_streamed.py checks them against the bytes served)."""
+    from rdflib import Graph
+    from rdflib.namespace import DCAT
+
+    from kg.views.dataset import SPDX
+
+    return {
+        t
+        for t in Graph().parse(data=body, format="turtle")
+        if t[1] not in (DCAT.byteSize, SPDX.checksumValue)
     }

@@ -8,12 +8,13 @@ then re-read and written in the format asked for, also natively. Graph results a
 lines, de-duplicated and cut the same way, sorted (as `kg.rdf.formats.serialize_graph` sorts them), and
 re-serialized as Turtle with the project prefixes when Turtle is asked for.
 
-`jsonld_document` writes whole named graphs as one JSON-LD document (the exports of a large graph), streamed
-from pyoxigraph's JSON-LD writer to a file as it writes.
+`jsonld_document` and `graph_document` write whole named graphs as one JSON-LD, Turtle or N-Triples document
+(the exports of a large graph), streamed from pyoxigraph's writers to a file as they write.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -120,7 +121,7 @@ def triples(result: Any, fmt: str, max_rows: int | None) -> tuple[bytes, bool]:
     return ox.serialize(graph, format=ox.RdfFormat.TURTLE, prefixes=prefixes), truncated
 
 
-# --- JSON-LD documents -------------------------------------------------------------------------------------
+# --- documents: the exports of a large graph -------------------------------------------------------------
 
 
 def jsonld_document(
@@ -131,16 +132,96 @@ def jsonld_document(
     pyoxigraph's JSON-LD writer writes them (expanded: value objects, no coercion), with the IRIs of the
     prefixes in *context* written as compact IRIs in keys, ``@id`` and ``@type``. The same store gives the
     same bytes (its order)."""
-    import pyoxigraph as ox
-
     out.write(b'{\n"@context": ' + json.dumps(dict(context), indent=1, sort_keys=True).encode() + b",\n")
     out.write(b'"@graph": [\n')
     sink = _NodeObjects(out, context)
-    sources = [(store, ox.NamedNode(g)) for g in graphs] + ([(extra, ox.DefaultGraph())] if extra else [])
-    for source, graph in sources:
-        source.dump(sink, ox.RdfFormat.JSON_LD, from_graph=graph)
+    for source, graph in _sources(store, graphs, extra):
+        source.dump(sink, _rdf_format("jsonld"), from_graph=graph)
         sink.end()
     out.write(b"\n]}\n")
+
+
+def graph_document(store: Any, graphs: Sequence[str], out: BinaryIO, fmt: str, *, extra: Any = None) -> None:
+    """The triples of the named *graphs* of the pyoxigraph *store*, then those of the pyoxigraph store
+    *extra*'s default graph, in N-Triples or Turtle (*fmt*: ntriples, turtle), written to *out* by
+    pyoxigraph's writer as it reads them: one graph after the other, in the store's order (the same store
+    gives the same bytes); in Turtle, with the project prefixes declared once, before the first triple."""
+    target = _rdf_format(fmt)
+    turtle = fmt == "turtle"
+    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()} if turtle else None
+    sink = _PrefixesOnce(out) if turtle else out
+    for source, graph in _sources(store, graphs, extra):
+        source.dump(sink, target, from_graph=graph, prefixes=prefixes)
+        if isinstance(sink, _PrefixesOnce):
+            sink.end()
+
+
+def quads_document(store: Any, graphs: Sequence[str], out: BinaryIO) -> None:
+    """The named *graphs* of the pyoxigraph *store* as N-Quads, written to *out* as they are read (graph by
+    graph, in the store's order)."""
+    import pyoxigraph as ox
+
+    named = (store.quads_for_pattern(None, None, None, ox.NamedNode(g)) for g in graphs)
+    ox.serialize(itertools.chain.from_iterable(named), out, ox.RdfFormat.N_QUADS)
+
+
+def _sources(store: Any, graphs: Sequence[str], extra: Any) -> list[tuple[Any, Any]]:
+    """(pyoxigraph store, graph name) pairs: the named *graphs* of *store*, then the default graph of
+    *extra*."""
+    import pyoxigraph as ox
+
+    return [(store, ox.NamedNode(g)) for g in graphs] + ([(extra, ox.DefaultGraph())] if extra else [])
+
+
+def _rdf_format(fmt: str) -> Any:
+    import pyoxigraph as ox
+
+    formats = {
+        "jsonld": ox.RdfFormat.JSON_LD,
+        "ntriples": ox.RdfFormat.N_TRIPLES,
+        "turtle": ox.RdfFormat.TURTLE,
+    }
+    return formats[fmt]
+
+
+class _PrefixesOnce:
+    """A binary sink for consecutive Turtle dumps with the same prefixes (pyoxigraph's writer opens each
+    non-empty one with its ``@prefix`` lines): the prefix lines of the first dump that has any are written,
+    those of later dumps dropped, so that the dumps make one document."""
+
+    PREFIX = b"@prefix "
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.keep = True  # this dump's prefix lines are written (no dump wrote any before)
+        self.declared = False
+        self.head: bytes | None = b""  # this dump's start while prefix lines may come, then None
+
+    def write(self, data: Any) -> int:
+        if self.head is None:
+            self.out.write(data)
+            return len(data)
+        head = self.head + bytes(data)
+        while head.startswith(self.PREFIX) and b"\n" in head:
+            line, head = head.split(b"\n", 1)
+            if self.keep:
+                self.out.write(line + b"\n")
+                self.declared = True
+        if self.PREFIX.startswith(head[: len(self.PREFIX)]):
+            self.head = head  # empty, or the start of a prefix line: wait for more
+        else:
+            self.head = None
+            self.out.write(head)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def end(self) -> None:
+        """The dump is complete: the next one's prefix lines are dropped if this one wrote them."""
+        if self.head:
+            self.out.write(self.head)
+        self.head, self.keep = b"", not self.declared
 
 
 class _NodeObjects:

@@ -153,16 +153,34 @@ class OxigraphBacked(OxigraphStore):
     evaluate = evaluate_oxigraph  # kg.stores.base.Backend
     serialize = serialize_oxigraph  # kg.stores.base.Serializing
 
-    def write_jsonld(
-        self, out: BinaryIO, graphs: Sequence[str], context: Mapping[str, Any], extra: Iterable[Any] = ()
+    streamed_formats = ("jsonld", "ntriples", "turtle")  # the exports `write_graphs` writes
+
+    def write_graphs(
+        self,
+        out: BinaryIO,
+        fmt: str,
+        graphs: Sequence[str],
+        extra: Iterable[Any] = (),
+        *,
+        context: Mapping[str, Any] | None = None,
     ) -> None:
-        """The named *graphs* and the triples *extra* as one JSON-LD document, streamed to *out* from
-        pyoxigraph's writer (`kg.stores.native.jsonld_document`)."""
+        """The named *graphs* and the triples *extra* as one document in *fmt* (`streamed_formats`), streamed
+        to *out* from pyoxigraph's writers (`kg.stores.native`): JSON-LD compacted with the prefixes of
+        *context*, Turtle with the project prefixes, N-Triples."""
         import pyoxigraph as ox
 
         more = ox.Store()
         more.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in extra)
-        native.jsonld_document(self._inner, graphs, out, context=context, extra=more)
+        if fmt == "jsonld":
+            native.jsonld_document(self._inner, graphs, out, context=context or {}, extra=more)
+        elif fmt in self.streamed_formats:
+            native.graph_document(self._inner, graphs, out, fmt, extra=more)
+        else:
+            raise ValueError(f"the Oxigraph store does not write {fmt!r} (it writes {self.streamed_formats})")
+
+    def write_nquads(self, out: BinaryIO) -> None:
+        """Every named graph of the store as N-Quads, streamed to *out* (`native.quads_document`)."""
+        native.quads_document(self._inner, self.graphs, out)
 
     def sandbox_needs(self) -> dict[str, Any]:
         return {"keep_paths": (self.directory,)}

@@ -1,9 +1,10 @@
 """The exports of a build: byte-identical for the same inputs, each carrying the release's citation.
 
-On an Oxigraph store the JSON-LD export is streamed from the store's own writer (`stream_jsonld`): node
-objects with compact IRIs under the shipped context, never a graph or a document in memory. Elsewhere every
-export is serialized from an rdflib graph (`kg.rdf.formats.serialize_graph`: sorted, compacted with the
-context cut down to the terms used)."""
+On an Oxigraph store the JSON-LD, Turtle and N-Triples exports are streamed from the store's own writers
+(`streamed`; `kg.stores.native`): the named graphs, then the citation triples, in the store's order, with the
+citation comment first (Turtle, N-Triples) — never a graph or a document in memory; so is the N-Quads dump of
+every named graph (`write_named_graphs`). Elsewhere every export is serialized from an rdflib graph
+(`kg.rdf.formats.serialize_graph`: sorted, compacted with the context cut down to the terms used)."""
 
 from __future__ import annotations
 
@@ -34,17 +35,31 @@ def export_graph(kg: Any, inferred: bool = False) -> Graph:
 
 
 def streamed(kg: Any, fmt: str) -> bool:
-    """Whether the export *fmt* of *kg* is written by its store (a JSON-LD export on an Oxigraph store)."""
-    return fmt == "jsonld" and hasattr(kg.data.store, "write_jsonld")
+    """Whether the export *fmt* of *kg* is written by its store (JSON-LD, Turtle, N-Triples on an Oxigraph
+    store)."""
+    return fmt in getattr(kg.data.store, "streamed_formats", ())
 
 
 def write_export(kg: Any, fmt: str, out: BinaryIO, inferred: bool = False) -> None:
     """One export written to *out*: streamed from the store when it can (`streamed`), else `export_bytes`."""
     if streamed(kg, fmt):
         graphs = [str(GRAPH_DATA), str(GRAPH_INFERRED)] if inferred else [str(GRAPH_DATA)]
-        kg.data.store.write_jsonld(out, graphs, formats.jsonld_context(), citation_triples(kg))
+        out.write(formats.with_comment(b"", fmt, comment(kg)))
+        kg.data.store.write_graphs(out, fmt, graphs, citation_triples(kg), context=formats.jsonld_context())
     else:
         out.write(export_bytes(kg, fmt, inferred))
+
+
+def write_named_graphs(kg: Any, out: BinaryIO) -> None:
+    """Every named graph of *kg* as N-Quads (what a remote store is loaded with), streamed from the store when
+    it writes them itself."""
+    if hasattr(kg.data.store, "write_nquads"):
+        kg.data.store.write_nquads(out)
+        return
+    from kg.stores.store import nquads
+
+    for line in nquads(kg):
+        out.write(line.encode("utf-8"))
 
 
 def export_bytes(kg: Any, fmt: str, inferred: bool = False) -> bytes:
