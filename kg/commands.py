@@ -38,12 +38,15 @@ def validate(args: argparse.Namespace) -> int:
 def build(args: argparse.Namespace) -> int:
     from kg.query.catalogue import load_catalogue
     from kg.stores.store import open_kg
+    from kg.views.area import rankings
+    from kg.views.oews import reference
     from kg.views.search import SearchIndex
 
     settings = _settings(args)
     kg = open_kg(settings, use_cache=not args.no_cache, progress=_progress())
     load_catalogue(settings.queries_dir, settings.root, settings.cache_dir)  # checked and prepared once
     SearchIndex.for_kg(kg, settings.cache_dir)  # the first start need not index
+    rankings(kg, reference(kg), settings.cache_dir)  # nor the first state page rank the occupations
     c = kg.triple_counts
     print(f"built {kg.version}: {c['data']} data, {c['ontology']} ontology, {c['inferred']} inferred triples")
     return 0
