@@ -4,6 +4,8 @@ with ``Link: rel="alternate"`` headers, pages rendered from templates, and short
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -95,6 +97,13 @@ def send(
 def send_json(value: Any, *, status: int = 200, alts: Sequence[Alternate] = ()) -> Response:
     body = json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n"
     return send(body.encode("utf-8"), JSON_TYPE, status=status, alts=alts)
+
+
+def send_csv(rows: Iterable[Sequence[Any]], *, alts: Sequence[Alternate] = ()) -> Response:
+    """*rows* as CSV (RFC 4180 line ends, UTF-8)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return send(buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8", alts=alts)
 
 
 def page(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, request
@@ -17,7 +15,7 @@ from kg.views.compare_facts import Cell
 from kg.views.describe import exists
 from kg.web import views_occupation
 from kg.web.bad_param import param_error_response
-from kg.web.respond import Alternate, send, send_json, single_args
+from kg.web.respond import Alternate, send_csv, send_json, single_args
 from kg.web.respond import page as render_page
 from kg.web.state import state
 
@@ -75,9 +73,7 @@ def page(ext: str | None) -> Response:
     if ext == "json":
         return send_json(comparison.as_dict(), alts=alts)
     if ext == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\r\n").writerows(comparison.csv_rows())
-        return send(buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8", alts=alts)
+        return send_csv(comparison.csv_rows(), alts=alts)
     st = state()
     title = f"{comparison.a.label} vs. {comparison.b.label}"
     return render_page(

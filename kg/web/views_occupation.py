@@ -5,9 +5,7 @@ with .json twins, and /compare for two occupations or one occupation in two plac
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +21,7 @@ from kg.views.occupation_compare import compare_occupations
 from kg.views.oews import ANNUAL_PERCENTILES, Area, Figure, Occupation, Reference, Release, reference
 from kg.web import jsonld, jsonld_oews
 from kg.web.bad_param import param_error_response
-from kg.web.respond import Alternate, page, send, send_json, single_args
+from kg.web.respond import Alternate, page, send_csv, send_json, single_args
 from kg.web.state import state
 
 REFERENCE_KEY = "oews:reference"  # kept for the app's life (bench/occupation_pages.py keeps it too)
@@ -188,9 +186,7 @@ def compare_page(ext: str | None) -> Response:
     if ext == "json":
         return send_json(value.as_dict(), alts=alts)
     if ext == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\r\n").writerows(value.csv_rows())
-        return send(buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8", alts=alts)
+        return send_csv(value.csv_rows(), alts=alts)
     chart = percentile_chart([(value.a.name, _percentiles(value.a.figures)),
                               (value.b.name, _percentiles(value.b.figures))])  # fmt: skip
     return page("occupation_compare.html", fig=figure_html, title=value.title, alts=alts, cmp=value,
